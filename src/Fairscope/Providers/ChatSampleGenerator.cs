@@ -1,0 +1,23 @@
+using Microsoft.Extensions.AI;
+
+namespace Fairscope;
+
+/// <summary>Samples through an <see cref="IChatClient"/>: one user message (after an optional system prompt) per sample.</summary>
+public sealed class ChatSampleGenerator(IChatClient client, string model, GenerationOptions options) : ISampleGenerator
+{
+    /// <inheritdoc />
+    public async ValueTask<GeneratedSample> GenerateAsync(SampleRequest request, CancellationToken cancellationToken)
+    {
+        List<ChatMessage> messages = [];
+        if (options.SystemPrompt is { } system) messages.Add(new(ChatRole.System, system));
+        messages.Add(new(ChatRole.User, request.Prompt.Text));
+        var response = await client.GetResponseAsync(messages, options.ToChatOptions(model, request.Seed), cancellationToken);
+        if (string.IsNullOrWhiteSpace(response.Text))
+            throw new InvalidDataException("the endpoint returned no output (empty choice list or empty message)");
+        var attempts = response.AdditionalProperties?.TryGetValue(RetryingChatClient.AttemptsProperty, out var a) == true ? (int)a! : 1;
+        return new GeneratedSample(response.Text, response.FinishReason?.Value, attempts);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => client.Dispose();
+}
