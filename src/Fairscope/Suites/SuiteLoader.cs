@@ -183,7 +183,7 @@ public static partial class SuiteLoader
     }
 
     /// <summary>Lower-case id from free text: "Software developer" → <c>software_developer</c>.</summary>
-    internal static string Slugify(string text) => NonSlugPattern().Replace(text.ToLowerInvariant(), "_").Trim('_');
+    public static string Slugify(string text) => NonSlugPattern().Replace(text.ToLowerInvariant(), "_").Trim('_');
 
     /// <summary>"a" or "an" for <c>{a:slot}</c>, by sound for the common exceptions (an hour, a university).</summary>
     internal static string IndefiniteArticle(string word)

@@ -1,0 +1,102 @@
+using System.CommandLine;
+
+namespace Fairscope.Cli;
+
+/// <summary><c>fairscope audit</c>: generate (or resume), annotate, analyse, report, gate.</summary>
+internal static class AuditCommand
+{
+    public static Command Create()
+    {
+        var suite = new Option<string>("--suite") { Description = "Built-in suite name (see 'fairscope suites') or a suite YAML file", Required = true };
+        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint) or replay (a JSONL/CSV file of outputs)", DefaultValueFactory = _ => "openai" };
+        var baseUrl = new Option<string?>("--base-url") { Description = $"Endpoint base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default {OpenAIEndpoint.DefaultBaseUrl})" };
+        var model = new Option<string?>("--model") { Description = "Model name at the endpoint (replay: a label for the run; default the file name)" };
+        var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; optional for local servers", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
+        var replay = new Option<string?>("--replay") { Description = "With --provider replay: the JSONL or CSV file of outputs keyed by prompt_id" };
+        var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default 20; replay: the most any prompt has in the file)" };
+        var output = new Option<string?>("--out") { Description = "Run folder for the store and reports (default runs/SUITE-MODEL); rerun with the same folder to resume" };
+        var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once", DefaultValueFactory = _ => 8 };
+        var seed = new Option<long>("--seed") { Description = "Run seed: per-sample seeds and bootstrap resamples derive from it", DefaultValueFactory = _ => 0 };
+        var temperature = new Option<double>("--temperature") { Description = "Sampling temperature", DefaultValueFactory = _ => 1.0 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens per output", DefaultValueFactory = _ => 256 };
+        var systemPrompt = new Option<string?>("--system-prompt") { Description = "A system message sent before every prompt" };
+        var retries = new Option<int>("--max-retries") { Description = "Retries per request on 429, 5xx, timeouts and dropped connections", DefaultValueFactory = _ => RetryOptions.Default.MaxRetries };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds per request attempt", DefaultValueFactory = _ => RetryOptions.Default.RequestTimeout.TotalSeconds };
+        var analysis = new AnalysisOptions();
+
+        var command = new Command("audit", "Sample a model on a suite, label perceived demographics, and report bias metrics with confidence intervals")
+        {
+            suite, provider, baseUrl, model, apiKeyEnv, replay, samples, output, concurrency, seed, temperature, maxTokens, systemPrompt, retries, timeout,
+        };
+        analysis.AddTo(command);
+        command.SetAction(CommandRunner.Guard(async (parse, ct) =>
+        {
+            var loaded = SuiteLoader.Load(parse.GetValue(suite)!);
+            var gates = analysis.Gates(parse, loaded);
+            var n = parse.GetValue(concurrency);
+            if (n is < 1 or > 1024) throw new FairscopeException($"--concurrency {n} must be between 1 and 1024");
+            if (parse.GetValue(timeout) is var t && !(t > 0)) throw new FairscopeException($"--timeout {t} must be a positive number of seconds");
+            var retry = RetryOptions.Default with { MaxRetries = Math.Max(0, parse.GetValue(retries)), RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) };
+            var generation = new GenerationOptions(parse.GetValue(temperature), parse.GetValue(maxTokens), parse.GetValue(systemPrompt));
+
+            var kind = parse.GetValue(provider)!;
+            ISampleGenerator generator;
+            string modelName;
+            string? endpoint = null;
+            int? naturalSamples = null;
+            switch (kind)
+            {
+                case "openai":
+                    modelName = parse.GetValue(model) ?? throw new FairscopeException("--provider openai needs --model (the model name the endpoint serves)");
+                    endpoint = parse.GetValue(baseUrl) ?? OpenAIEndpoint.DefaultBaseUrl;
+                    generator = new ChatSampleGenerator(OpenAIEndpoint.CreateChatClient(endpoint, modelName, parse.GetValue(apiKeyEnv)!, retry), modelName, generation);
+                    break;
+                case "replay":
+                    var file = parse.GetValue(replay) ?? throw new FairscopeException("--provider replay needs --replay FILE (JSONL or CSV of outputs keyed by prompt_id)");
+                    var replayed = ReplaySampleGenerator.Load(file, loaded);
+                    naturalSamples = replayed.MaxSamplesPerPrompt;
+                    modelName = parse.GetValue(model) ?? Path.GetFileNameWithoutExtension(file);
+                    generator = replayed;
+                    break;
+                default:
+                    throw new FairscopeException($"unknown provider '{kind}'; use openai or replay");
+            }
+            using var _ = generator;
+            var perPrompt = parse.GetValue(samples) ?? naturalSamples ?? 20;
+            if (perPrompt < 1) throw new FairscopeException($"--samples {perPrompt} must be at least 1");
+            var folder = parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
+            var annotators = analysis.Annotators(parse, loaded, kind == "openai" ? endpoint : null, retry);
+            var runSeed = parse.GetValue(seed);
+
+            await using var store = SqliteRunStore.Open(Path.Combine(folder, SqliteRunStore.FileName));
+            var spec = new RunSpec(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), loaded.Name, loaded.SourceText, kind, modelName,
+                endpoint, perPrompt, runSeed, generation.ToJson());
+            var run = await store.OpenRunAsync(spec, ct);
+            var planned = loaded.Prompts.Count * perPrompt;
+            Console.WriteLine($"{(run.OkSamples > 0 ? "Resuming" : "Starting")} run '{spec.Name}': {loaded.Prompts.Count} prompts × {perPrompt} samples = {planned}; {Math.Min(run.OkSamples, planned)} already stored; model {modelName} via {kind}");
+
+            var (ok, failed) = await ConsoleProgress.TrackAsync(async progress =>
+            {
+                try
+                {
+                    return await new RunEngine(store, generator, n, progress).GenerateAsync(run, loaded, ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    await store.SetStatusAsync(run.Id, RunInfo.Interrupted, CancellationToken.None);
+                    throw;
+                }
+            });
+            await store.SetStatusAsync(run.Id, RunInfo.Completed, ct);
+            run = (await store.FindRunAsync(spec.Name, ct))!;
+            if (run.OkSamples == 0)
+                throw new FairscopeException($"no sample succeeded ({run.FailedSamples} failed); see the error column of {Path.Combine(folder, SamplesCsvWriter.FileName)} after 'fairscope report {folder}', or rerun to retry");
+            if (failed > 0) Console.Error.WriteLine($"fairscope: warning: {failed} samples failed this time (errors are stored); rerun the same command to retry them");
+
+            var reporter = new AuditReporter(store, annotators, analysis.BootstrapFor(parse, runSeed), AnalysisOptions.AnnotationConcurrency(parse, analysis, n));
+            var report = await ConsoleProgress.TrackAsync(progress => reporter.ReportAsync(run, loaded, gates, folder, progress, ct));
+            return Summary.Print(report, folder);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace Fairscope.Cli;
+
+/// <summary><c>fairscope runs [FOLDER...]</c>: stored runs found under the folders (default runs/).</summary>
+internal static class RunsCommand
+{
+    public static Command Create()
+    {
+        var folders = new Argument<string[]>("folders") { Description = "Folders to search for run stores (default: runs)", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("runs", "List stored runs: model, suite, size, status, date") { folders };
+        command.SetAction(CommandRunner.Guard(async (parse, ct) =>
+        {
+            var roots = parse.GetValue(folders) is { Length: > 0 } given ? given : ["runs"];
+            var table = new Table().AddColumns("run", "model", "provider", "suite", "samples", "failed", "status", "updated (UTC)", "folder");
+            var found = 0;
+            foreach (var root in roots)
+            {
+                if (!Directory.Exists(root)) throw new FairscopeException($"folder {root} does not exist");
+                foreach (var path in Directory.EnumerateFiles(root, SqliteRunStore.FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3 }).Order())
+                {
+                    await using var store = SqliteRunStore.Open(path, readOnly: true);
+                    foreach (var run in await store.ListRunsAsync(ct))
+                    {
+                        found++;
+                        table.AddRow(Markup.Escape(run.Spec.Name), Markup.Escape(run.Spec.Model), run.Spec.Provider, Markup.Escape(run.Spec.SuiteName),
+                            $"{run.OkSamples}/{run.Spec.SamplesPerPrompt * SuiteLoader.Parse(run.Spec.SuiteText, path).Prompts.Count}", run.FailedSamples.ToString(),
+                            run.Status, run.UpdatedAt.ToString("yyyy-MM-dd HH:mm"), Markup.Escape(Path.GetDirectoryName(path)!));
+                    }
+                }
+            }
+            if (found == 0) Console.WriteLine($"No runs under {string.Join(", ", roots)}.");
+            else AnsiConsole.Write(table);
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Threading.Channels;
+
+namespace Fairscope;
+
+/// <summary>
+/// Labels every successful sample that lacks a label from an annotator's current (name, version), and stores
+/// the labels in batches. Generation is never repeated: re-annotating with a new annotator version or a judge
+/// only reads stored outputs.
+/// </summary>
+public sealed class AnnotationStage(IRunStore store, IReadOnlyList<IAnnotator> annotators, int concurrency, IProgress<RunProgress>? progress = null)
+{
+    private const int MaxBatch = 2048;
+
+    /// <summary>Annotates what is missing; returns the number of (sample, annotator) pairs labelled.</summary>
+    public async Task<int> AnnotateAsync(RunInfo run, Suite suite, CancellationToken cancellationToken)
+    {
+        var prompts = suite.Prompts.ToDictionary(p => p.Id);
+        var labelled = new HashSet<(string, string, string, int)>();
+        await foreach (var a in store.ReadAnnotationsAsync(run.Id, cancellationToken))
+            labelled.Add((a.Annotator, a.AnnotatorVersion, a.PromptId, a.SampleIndex));
+        var samples = new List<SampleRecord>();
+        await foreach (var s in store.ReadSamplesAsync(run.Id, cancellationToken))
+            if (s.Ok && prompts.ContainsKey(s.PromptId)) samples.Add(s);
+        var todo = annotators.SelectMany(a => samples.Where(s => !labelled.Contains((a.Name, a.Version, s.PromptId, s.SampleIndex)))
+            .Select(s => (Annotator: a, Sample: s))).ToList();
+        if (todo.Count == 0) return 0;
+
+        var channel = Channel.CreateUnbounded<AnnotationRecord[]>(new UnboundedChannelOptions { SingleReader = true });
+        var writer = Task.Run(async () =>
+        {
+            var batch = new List<AnnotationRecord>(MaxBatch);
+            while (await channel.Reader.WaitToReadAsync(CancellationToken.None))
+            {
+                while (batch.Count < MaxBatch && channel.Reader.TryRead(out var records)) batch.AddRange(records);
+                await store.WriteAnnotationsAsync(run.Id, batch, CancellationToken.None);
+                batch.Clear();
+            }
+        }, CancellationToken.None);
+        var done = 0;
+        try
+        {
+            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+                async (item, ct) =>
+                {
+                    var labels = await item.Annotator.AnnotateAsync(new AnnotationInput(prompts[item.Sample.PromptId], item.Sample.Output!), ct);
+                    await channel.Writer.WriteAsync(labels.Select(l => new AnnotationRecord(item.Sample.PromptId, item.Sample.SampleIndex,
+                        item.Annotator.Name, item.Annotator.Version, l.Attribute, l.Label, l.Evidence)).ToArray(), CancellationToken.None);
+                    progress?.Report(new RunProgress("annotate", Interlocked.Increment(ref done), todo.Count, 0));
+                });
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+            await writer;
+        }
+        return todo.Count;
+    }
+}

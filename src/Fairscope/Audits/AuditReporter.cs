@@ -1,0 +1,33 @@
+namespace Fairscope;
+
+/// <summary>
+/// The part of an audit after generation, shared by <c>fairscope audit</c> and <c>fairscope report</c>: label
+/// what is not labelled yet, analyse, check gates and write results.json, report.html and samples.csv.
+/// </summary>
+public sealed class AuditReporter(IRunStore store, IReadOnlyList<IAnnotator> annotators, Bootstrap bootstrap, int annotationConcurrency)
+{
+    /// <summary>Report writers, in the order their files are written.</summary>
+    public static IReadOnlyList<IReportWriter> Writers { get; } = [new JsonReportWriter(), new HtmlReportWriter(), new SamplesCsvWriter()];
+
+    /// <summary>Annotates, analyses and writes the reports into <paramref name="folder"/>.</summary>
+    public async Task<ReportInput> ReportAsync(RunInfo run, Suite suite, IReadOnlyList<FairnessGate> gates, string folder,
+        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        await new AnnotationStage(store, annotators, annotationConcurrency, progress).AnnotateAsync(run, suite, cancellationToken);
+        var samples = await ReadAll(store.ReadSamplesAsync(run.Id, cancellationToken));
+        var annotations = await ReadAll(store.ReadAnnotationsAsync(run.Id, cancellationToken));
+        var refreshed = await store.FindRunAsync(run.Spec.Name, cancellationToken) ?? run;
+        var result = new AuditAnalyzer(bootstrap).Analyze(refreshed, suite, samples, annotations, annotators);
+        var input = new ReportInput(result, samples, annotations, gates.Select(g => g.Evaluate(result)).ToList());
+        Directory.CreateDirectory(folder);
+        foreach (var writer in Writers) await writer.WriteAsync(input, folder, cancellationToken);
+        return input;
+    }
+
+    private static async Task<List<T>> ReadAll<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items) list.Add(item);
+        return list;
+    }
+}

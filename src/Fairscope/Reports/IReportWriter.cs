@@ -1,0 +1,12 @@
+namespace Fairscope;
+
+/// <summary>Writes one kind of report for an analysed run into a folder.</summary>
+public interface IReportWriter
+{
+    /// <summary>Writes the report; returns the path written.</summary>
+    Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What reports are made from: the analysis, the stored samples and labels, and any gate verdicts.</summary>
+public sealed record ReportInput(AuditResult Result, IReadOnlyList<SampleRecord> Samples, IReadOnlyList<AnnotationRecord> Annotations,
+    IReadOnlyList<GateVerdict> Gates);

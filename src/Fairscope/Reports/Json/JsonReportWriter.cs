@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Fairscope;
+
+/// <summary>results.json: the whole <see cref="AuditResult"/> plus gate verdicts, snake_case, nulls for undefined
+/// values. Schema: docs/results-schema.md.</summary>
+public sealed class JsonReportWriter : IReportWriter
+{
+    /// <summary>The file name written.</summary>
+    public const string FileName = "results.json";
+
+    /// <summary>Serialiser settings shared with the HTML report's embedded copy.</summary>
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    /// <summary>The JSON document for <paramref name="input"/>.</summary>
+    public static string Serialize(ReportInput input) =>
+        JsonSerializer.Serialize(new { input.Result.FormatVersion, Result = input.Result, input.Gates }, Options);
+
+    /// <inheritdoc />
+    public async Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(folder, FileName);
+        await File.WriteAllTextAsync(path, Serialize(input), cancellationToken);
+        return path;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Fairscope;
+
+/// <summary>
+/// Generates a run's missing samples: every (prompt, sample index) not yet stored as a success, with bounded
+/// concurrency. Finished samples go through a channel to one writer that commits them in batches, so the
+/// store sees few transactions at high rates and a killed process loses only what was in flight. A failed
+/// request is stored as a failed sample with its error (and retried by the next invocation); a fault of the
+/// endpoint itself on the first request stops the run before anything is stored.
+/// </summary>
+public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int concurrency, IProgress<RunProgress>? progress = null)
+{
+    private const int MaxBatch = 512;
+
+    /// <summary>Generates what is missing; returns (succeeded, failed) counts of this invocation.</summary>
+    public async Task<(int Succeeded, int Failed)> GenerateAsync(RunInfo run, Suite suite, CancellationToken cancellationToken)
+    {
+        var done = await store.GetSucceededKeysAsync(run.Id, cancellationToken);
+        var todo = suite.Prompts.SelectMany(p => Enumerable.Range(0, run.Spec.SamplesPerPrompt)
+                .Where(i => !done.Contains((p.Id, i)))
+                .Select(i => new SampleRequest(p, i, SampleSeeds.For(run.Spec.Seed, p.Id, i))))
+            .ToList();
+        if (todo.Count == 0) return (0, 0);
+
+        int succeeded = 0, failed = 0, finished = 0;
+        var channel = Channel.CreateUnbounded<SampleRecord>(new UnboundedChannelOptions { SingleReader = true });
+        // A store that fails (disk full, file removed) stops generation: nothing generated may go unstored.
+        using var storeFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writer = WriteAllAsync(run.Id, channel.Reader, storeFailed);
+
+        async ValueTask Generate(SampleRequest request, CancellationToken ct, bool first)
+        {
+            var clock = Stopwatch.StartNew();
+            SampleRecord record;
+            try
+            {
+                var sample = await generator.GenerateAsync(request, ct);
+                record = new SampleRecord(request.Prompt.Id, request.SampleIndex, request.Seed, sample.Output, null, sample.FinishReason,
+                    clock.Elapsed.TotalMilliseconds, sample.Attempts);
+                Interlocked.Increment(ref succeeded);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                if (first && ErrorText.IsEndpointFault(e))
+                    throw new FairscopeException($"the first request failed, so the endpoint looks wrong ({ErrorText.Describe(e)}); nothing was stored", e);
+                record = new SampleRecord(request.Prompt.Id, request.SampleIndex, request.Seed, null, ErrorText.Describe(e), null,
+                    clock.Elapsed.TotalMilliseconds, e.Data[RetryingChatClient.AttemptsProperty] as int? ?? 1);
+                Interlocked.Increment(ref failed);
+            }
+            await channel.Writer.WriteAsync(record, CancellationToken.None);
+            progress?.Report(new RunProgress("generate", Interlocked.Increment(ref finished), todo.Count, Volatile.Read(ref failed)));
+        }
+
+        try
+        {
+            // One request first: a wrong URL, key or model name fails once, clearly, instead of once per sample.
+            await Generate(todo[0], storeFailed.Token, first: true);
+            await Parallel.ForEachAsync(todo.Skip(1), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = storeFailed.Token },
+                (request, ct) => Generate(request, ct, first: false));
+        }
+        finally
+        {
+            channel.Writer.TryComplete();
+            await writer; // a store failure surfaces here, in place of the cancellation it caused
+        }
+        return (succeeded, failed);
+    }
+
+    private async Task WriteAllAsync(long runId, ChannelReader<SampleRecord> reader, CancellationTokenSource onFailure)
+    {
+        var batch = new List<SampleRecord>(MaxBatch);
+        try
+        {
+            while (await reader.WaitToReadAsync())
+            {
+                while (batch.Count < MaxBatch && reader.TryRead(out var record)) batch.Add(record);
+                await store.WriteSamplesAsync(runId, batch);
+                batch.Clear();
+            }
+        }
+        catch
+        {
+            await onFailure.CancelAsync();
+            throw;
+        }
+    }
+}
