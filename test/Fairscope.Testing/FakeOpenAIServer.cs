@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fairscope.Testing;
+
+/// <summary>A chat-completions request as the fake server saw it.</summary>
+public sealed record FakeRequest(string Model, string Prompt, long? Seed, int Number);
+
+/// <summary>What the fake server does with a request.</summary>
+public abstract record FakeReply
+{
+    /// <summary>A normal completion with this text.</summary>
+    public sealed record Text(string Content) : FakeReply;
+    /// <summary>An HTTP error status, optionally with Retry-After seconds.</summary>
+    public sealed record Status(int Code, int? RetryAfterSeconds = null, string Body = "{\"error\":{\"message\":\"fake failure\"}}") : FakeReply;
+    /// <summary>Closes the connection without answering.</summary>
+    public sealed record Drop : FakeReply;
+    /// <summary>200 OK with a body that is not JSON.</summary>
+    public sealed record Garbage : FakeReply;
+    /// <summary>200 OK with an empty choices list.</summary>
+    public sealed record NoChoices : FakeReply;
+}
+
+/// <summary>
+/// An OpenAI-compatible <c>/v1/chat/completions</c> server on 127.0.0.1 (Kestrel, random port) whose answers a
+/// test scripts. Dispose stops it.
+/// </summary>
+public sealed class FakeOpenAIServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Func<FakeRequest, FakeReply> _script;
+    private readonly TimeSpan _latency;
+    private int _requests;
+
+    /// <summary>Every request received, in arrival order.</summary>
+    public ConcurrentQueue<FakeRequest> Received { get; } = new();
+
+    /// <summary>Base URL to pass as --base-url, ending in /v1.</summary>
+    public string BaseUrl { get; }
+
+    private FakeOpenAIServer(WebApplication app, Func<FakeRequest, FakeReply> script, TimeSpan latency)
+    {
+        _app = app;
+        _script = script;
+        _latency = latency;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseUrl = address.TrimEnd('/') + "/v1";
+    }
+
+    /// <summary>Starts a server answering with <paramref name="script"/> after <paramref name="latency"/>.</summary>
+    public static async Task<FakeOpenAIServer> StartAsync(Func<FakeRequest, FakeReply> script, TimeSpan latency = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        FakeOpenAIServer? server = null;
+        app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context));
+        await app.StartAsync();
+        server = new FakeOpenAIServer(app, script, latency);
+        return server;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        var root = body.RootElement;
+        var prompt = root.GetProperty("messages").EnumerateArray().Last(m => m.GetProperty("role").GetString() == "user").GetProperty("content").GetString()!;
+        long? seed = root.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null;
+        var request = new FakeRequest(root.GetProperty("model").GetString()!, prompt, seed, Interlocked.Increment(ref _requests));
+        Received.Enqueue(request);
+        if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
+        switch (_script(request))
+        {
+            case FakeReply.Text text:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new
+                {
+                    id = $"chatcmpl-{request.Number}", @object = "chat.completion", created = 1_700_000_000, model = request.Model,
+                    choices = new[] { new { index = 0, message = new { role = "assistant", content = text.Content }, finish_reason = "stop" } },
+                    usage = new { prompt_tokens = 10, completion_tokens = 10, total_tokens = 20 },
+                }));
+                break;
+            case FakeReply.Status status:
+                context.Response.StatusCode = status.Code;
+                if (status.RetryAfterSeconds is { } wait) context.Response.Headers.RetryAfter = wait.ToString();
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(status.Body);
+                break;
+            case FakeReply.Drop:
+                context.Abort();
+                break;
+            case FakeReply.Garbage:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("<html>this is not json</html>");
+                break;
+            case FakeReply.NoChoices:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync($$"""{"id":"x","object":"chat.completion","created":1700000000,"model":"{{request.Model}}","choices":[]}""");
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
