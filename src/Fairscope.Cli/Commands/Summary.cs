@@ -8,12 +8,12 @@ internal static class Summary
     public static int Print(ReportInput report, string folder)
     {
         var r = report.Result;
-        var table = new Table().AddColumns("attribute", "bias score [95% CI]", "worst prompt", "tv to target", "unknown");
+        var table = new Table().AddColumns("attribute", "bias score [[95% CI]]", "worst prompt", "tv to target", "unknown");
         foreach (var a in r.Attributes)
         {
             var bias = a.Metrics.GetValueOrDefault(PromptMetrics.BiasScore);
             table.AddRow(Markup.Escape(a.Name),
-                bias is null ? "–" : $"{F(bias.Mean)} [{F(bias.CiLow)}, {F(bias.CiHigh)}]",
+                bias is null ? "–" : Markup.Escape($"{F(bias.Mean)} [{F(bias.CiLow)}, {F(bias.CiHigh)}]"),
                 bias is null ? "–" : Markup.Escape($"{F(bias.Worst)} {bias.WorstPrompt}"),
                 F(a.Metrics.GetValueOrDefault(PromptMetrics.TvTarget)?.Mean),
                 F(a.Metrics.GetValueOrDefault(PromptMetrics.UnknownRate)?.Mean));

@@ -44,7 +44,7 @@ public static class ConsoleProgress
             lock (_lock)
             {
                 var now = _clock.Elapsed;
-                if (!_stages.TryGetValue(p.Stage, out var s)) _stages[p.Stage] = s = (now, TimeSpan.MinValue);
+                if (!_stages.TryGetValue(p.Stage, out var s)) _stages[p.Stage] = s = (now, now - TimeSpan.FromSeconds(10));
                 if (p.Done != p.Total && now - s.Printed < TimeSpan.FromSeconds(2)) return;
                 _stages[p.Stage] = s with { Printed = now };
                 var seconds = Math.Max((now - s.Start).TotalSeconds, 1e-3);
