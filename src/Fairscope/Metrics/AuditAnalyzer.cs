@@ -60,8 +60,9 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
 
         Estimate EstimateAt(int index)
         {
-            var interval = bootstrap.Interval(replicates.Select(r => r[index]));
-            return new(Finite(point[index]), interval?.Low, interval?.High);
+            var values = replicates.Select(r => r[index]).ToArray();
+            var interval = bootstrap.Interval(values);
+            return new(Finite(point[index]), interval?.Low, interval?.High, Bootstrap.BiasOf(values, point[index]));
         }
 
         var promptResults = prompts.Select((prompt, p) =>
@@ -116,10 +117,12 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
         IEnumerable<Func<int, double>> replicateValues)
     {
         var defined = Enumerable.Range(0, ids.Count).Where(i => double.IsFinite(value(i))).ToList();
-        if (defined.Count == 0) return new AggregateEstimate(null, null, null, null, null, 0);
+        if (defined.Count == 0) return new AggregateEstimate(null, null, null, null, null, null, 0);
         var worst = PromptMetrics.HigherIsFairer(metric) ? defined.MinBy(value) : defined.MaxBy(value);
-        var interval = bootstrap.Interval(replicateValues.Select(r => MeanOfFinite(Enumerable.Range(0, ids.Count).Select(r))));
-        return new AggregateEstimate(defined.Average(value), interval?.Low, interval?.High, value(worst), ids[worst], defined.Count);
+        var means = replicateValues.Select(r => MeanOfFinite(Enumerable.Range(0, ids.Count).Select(r))).ToArray();
+        var interval = bootstrap.Interval(means);
+        var mean = defined.Average(value);
+        return new AggregateEstimate(mean, interval?.Low, interval?.High, Bootstrap.BiasOf(means, mean), value(worst), ids[worst], defined.Count);
     }
 
     internal static double MeanOfFinite(IEnumerable<double> values)

@@ -26,10 +26,14 @@ public sealed record AnnotatorSummary(string Name, string Version, IReadOnlyList
 public sealed record BootstrapSummary(int Resamples, double Level, int Seed, string Method);
 
 /// <summary>A point estimate with its bootstrap interval; nulls where undefined.</summary>
-public sealed record Estimate(double? Value, double? CiLow, double? CiHigh);
+/// <param name="BootstrapBias">Mean of the bootstrap replicates minus the estimate. Metrics built on absolute
+/// differences (bias score, distances) are biased upward with few samples per prompt, which shows here as a
+/// positive value and can put the percentile interval above the estimate; more samples shrink it.</param>
+public sealed record Estimate(double? Value, double? CiLow, double? CiHigh, double? BootstrapBias);
 
 /// <summary>A metric aggregated over prompts: mean with interval, and the worst prompt.</summary>
-public sealed record AggregateEstimate(double? Mean, double? CiLow, double? CiHigh, double? Worst, string? WorstPrompt, int Prompts);
+/// <param name="BootstrapBias">Mean of the bootstrap replicates minus <see cref="Mean"/> (see <see cref="Estimate"/>).</param>
+public sealed record AggregateEstimate(double? Mean, double? CiLow, double? CiHigh, double? BootstrapBias, double? Worst, string? WorstPrompt, int Prompts);
 
 /// <summary>One attribute over the whole run.</summary>
 /// <param name="Annotator">Whose labels the metrics use (for intersections: the components').</param>

@@ -36,6 +36,15 @@ public sealed record Bootstrap(int Resamples = 1000, double Level = 0.95, int Se
         return (Quantile(values, alpha), Quantile(values, 1 - alpha));
     }
 
+    /// <summary>Mean of the finite replicates minus <paramref name="estimate"/>: the bootstrap estimate of the
+    /// estimator's bias (Efron &amp; Tibshirani 1993, §10.2); null when undefined.</summary>
+    public static double? BiasOf(IEnumerable<double> replicates, double estimate)
+    {
+        if (!double.IsFinite(estimate)) return null;
+        var values = replicates.Where(double.IsFinite).ToArray();
+        return values.Length == 0 ? null : values.Average() - estimate;
+    }
+
     /// <summary>Linear-interpolation quantile of sorted values (Hyndman &amp; Fan type 7, as numpy's default).</summary>
     public static double Quantile(double[] sorted, double q)
     {

@@ -67,11 +67,14 @@ public sealed class HtmlReportWriter : IReportWriter
             body.Append($"<tr><td><b>{H(a.Name)}</b></td><td>{H(a.Annotator ?? "none")}</td>");
             foreach (var m in shown)
                 body.Append(a.Metrics.TryGetValue(m, out var e)
-                    ? $"<td class=\"num\">{F(e.Mean)} <span class=\"meta\">[{F(e.CiLow)}, {F(e.CiHigh)}]</span><br><span class=\"meta\">worst {F(e.Worst)}</span></td>"
+                    ? $"<td class=\"num\">{F(e.Mean)}{(OutsideInterval(e) ? "*" : "")} <span class=\"meta\">[{F(e.CiLow)}, {F(e.CiHigh)}]</span><br><span class=\"meta\">worst {F(e.Worst)}</span></td>"
                     : "<td class=\"num\">–</td>");
             body.Append("</tr>");
         }
         body.Append("</table>");
+        if (r.Attributes.Any(a => a.Metrics.Values.Any(OutsideInterval)))
+            body.Append("<p class=\"note\">* The estimate lies outside its bootstrap interval: with few known samples per prompt, metrics built on "
+                + "absolute differences are biased upward, and the resamples show it (results.json gives the bias as bootstrap_bias). Draw more samples per prompt.</p>");
         foreach (var d in r.Diagnostics) body.Append($"<p class=\"note\">{H(d)}</p>");
     }
 
@@ -138,6 +141,8 @@ public sealed class HtmlReportWriter : IReportWriter
         Row("fairscope", r.Run.FairscopeVersion);
         body.Append("</table><p class=\"meta\">Machine-readable results: results.json; every sample with its labels: samples.csv.</p>");
     }
+
+    private static bool OutsideInterval(AggregateEstimate e) => e is { Mean: { } m, CiLow: { } lo, CiHigh: { } hi } && (m < lo || m > hi);
 
     private static string Template()
     {
