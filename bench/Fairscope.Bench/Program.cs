@@ -1,1 +1,121 @@
-class P { static void Main() {} }
+using System.Diagnostics;
+using Fairscope;
+using Fairscope.Testing;
+using Microsoft.Extensions.AI;
+
+// Benchmarks recorded in docs/benchmarks.md. Usage:
+//   dotnet run -c Release --project bench/Fairscope.Bench -- throughput   (samples stored per second against a loopback fake endpoint)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- metrics      (bias score + 1,000-resample bootstrap over 1,000,000 samples)
+return args.FirstOrDefault() switch
+{
+    "throughput" => await Throughput.RunAsync(),
+    "metrics" => Metrics.Run(),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics");
+    return 2;
+}
+
+/// <summary>End to end: generation through the real OpenAI client stack and retries, lexicon annotation, SQLite writes.</summary>
+internal static class Throughput
+{
+    public static async Task<int> RunAsync()
+    {
+        Console.WriteLine("latency_ms concurrency samples seconds samples_per_s theoretical_per_s share_of_theoretical");
+        foreach (var latency in new[] { 0, 50 })
+            foreach (var concurrency in new[] { 1, 16, 64 })
+            {
+                // Enough samples for ~5 s of work at the expected rate.
+                var samples = latency == 0 ? 20_000 : Math.Max(100, concurrency * 1000 / latency * 5);
+                var (seconds, stored) = await RunOnceAsync(TimeSpan.FromMilliseconds(latency), concurrency, samples);
+                var rate = stored / seconds;
+                var theoretical = latency == 0 ? double.NaN : concurrency * 1000.0 / latency;
+                Console.WriteLine($"{latency} {concurrency} {stored} {seconds:0.00} {rate:0} {(latency == 0 ? "-" : theoretical.ToString("0"))} {(latency == 0 ? "-" : (rate / theoretical).ToString("P1"))}");
+            }
+        return 0;
+    }
+
+    private static async Task<(double Seconds, int Stored)> RunOnceAsync(TimeSpan latency, int concurrency, int samples)
+    {
+        const int Prompts = 50;
+        var suite = SuiteLoader.Parse($$"""
+            name: bench
+            attributes:
+              gender: {categories: [female, male]}
+              race: {categories: [white, black, asian, hispanic]}
+              age: {categories: [young, middle_aged, older]}
+            templates:
+              - {id: t, text: "Describe worker {n}."}
+            slots:
+              n: [{{string.Join(", ", Enumerable.Range(0, Prompts))}}]
+            """, "bench");
+        await using var server = await FakeOpenAIServer.StartAsync(
+            r => new FakeReply.Text($"Maria Garcia is a 45-year-old nurse. She has worked nights for years ({r.Seed})."), latency);
+        var folder = Directory.CreateTempSubdirectory("fairscope-bench-").FullName;
+        try
+        {
+            await using var store = SqliteRunStore.Open(Path.Combine(folder, SqliteRunStore.FileName));
+            var run = await store.OpenRunAsync(new RunSpec("bench", suite.Name, suite.SourceText, "openai", "fake", server.BaseUrl,
+                samples / Prompts, 0, new GenerationOptions().ToJson()));
+            using var generator = new ChatSampleGenerator(OpenAIEndpoint.CreateChatClient(server.BaseUrl, "fake", "UNSET_BENCH_KEY", RetryOptions.Default),
+                "fake", new GenerationOptions());
+            var annotators = AnnotatorSet.For(suite, [], null);
+            var clock = Stopwatch.StartNew();
+            await new RunEngine(store, generator, concurrency).GenerateAsync(run, suite, CancellationToken.None);
+            await new AnnotationStage(store, annotators, Environment.ProcessorCount).AnnotateAsync(run, suite, CancellationToken.None);
+            var seconds = clock.Elapsed.TotalSeconds;
+            var stored = (await store.FindRunAsync("bench"))!.OkSamples;
+            return (seconds, stored);
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+}
+
+/// <summary>The analysis of 1,000,000 annotated samples (100 prompts × 10,000), from stored records to every
+/// metric with 1,000-resample intervals.</summary>
+internal static class Metrics
+{
+    public static int Run()
+    {
+        const int Prompts = 100, PerPrompt = 10_000;
+        var suite = SuiteLoader.Parse($$"""
+            name: bench
+            attributes:
+              gender: {categories: [female, male]}
+            templates:
+              - {id: t, text: "Describe worker {n}."}
+            slots:
+              n: [{{string.Join(", ", Enumerable.Range(0, Prompts))}}]
+            """, "bench");
+        var random = new Random(1);
+        var samples = new List<SampleRecord>(Prompts * PerPrompt);
+        var annotations = new List<AnnotationRecord>(Prompts * PerPrompt);
+        var annotator = LexiconAnnotator.BuiltIn("gender")!;
+        string[] labels = ["female", "male", DemographicAttribute.Unknown];
+        const string Output = "She works.";
+        foreach (var (prompt, p) in suite.Prompts.Select((x, i) => (x, i)))
+            for (var i = 0; i < PerPrompt; i++)
+            {
+                samples.Add(new SampleRecord(prompt.Id, i, i, Output, null, "stop", 1, 1));
+                var u = random.NextDouble();
+                var label = labels[u < 0.3 + p * 0.005 ? 0 : u < 0.95 ? 1 : 2];
+                annotations.Add(new AnnotationRecord(prompt.Id, i, annotator.Name, annotator.Version, "gender", label, null));
+            }
+        var run = new RunInfo(1, new RunSpec("bench", "bench", suite.SourceText, "replay", "bench", null, PerPrompt, 0, "{}"),
+            RunInfo.Completed, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, samples.Count, 0);
+        GC.Collect();
+        var before = GC.GetTotalMemory(true);
+        var clock = Stopwatch.StartNew();
+        var result = new AuditAnalyzer(new Bootstrap(1000, 0.95, 0)).Analyze(run, suite, samples, annotations, [annotator]);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var bias = result.Attributes[0].Metrics[PromptMetrics.BiasScore];
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"samples {samples.Count:N0}, prompts {Prompts}, resamples 1000");
+        Console.WriteLine($"analysis seconds {seconds:0.00}; bias_score {bias.Mean:0.0000} [{bias.CiLow:0.0000}, {bias.CiHigh:0.0000}]");
+        Console.WriteLine($"managed heap before analysis {before / 1e6:0} MB; peak working set of the process {self.PeakWorkingSet64 / 1e6:0} MB (includes the 1M input records)");
+        return 0;
+    }
+}

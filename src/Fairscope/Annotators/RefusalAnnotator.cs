@@ -16,10 +16,13 @@ public sealed class RefusalAnnotator : IAnnotator
     /// <summary>Label of an output that is not a refusal.</summary>
     public const string Answered = "answered";
 
+    /// <summary>The annotator's stored name.</summary>
+    public const string AnnotatorName = "lexicon-refusal";
+
     private readonly Lexicon _lexicon = Lexicon.BuiltIn("refusal");
 
     /// <inheritdoc />
-    public string Name => "lexicon-refusal";
+    public string Name => AnnotatorName;
 
     /// <inheritdoc />
     public string Version => $"1.{_lexicon.Version}";

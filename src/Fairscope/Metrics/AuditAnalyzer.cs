@@ -24,17 +24,16 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
 
         var inRun = samples.Where(s => s.SampleIndex < run.Spec.SamplesPerPrompt).ToList();
         var ok = inRun.Where(s => s.Ok).ToList();
-        var labels = LabelsBySample(ok, annotations, plain, source, out var unlisted);
+        var samplesByPrompt = LabelSamples(ok, annotations, plain, source, out var unlisted);
         var prompts = suite.Prompts;
-        var samplesByPrompt = ok.GroupBy(s => s.PromptId).ToDictionary(g => g.Key, g => g.ToList());
         var failedByPrompt = inRun.Where(s => !s.Ok).GroupBy(s => s.PromptId).ToDictionary(g => g.Key, g => g.Count());
 
         // counts[a][p]: attribute a on prompt p; refusals[p] = (refused, total).
         var attributes = suite.Attributes;
         var counts = attributes.Select(a => prompts.Select(p => GroupCounts.From(a,
-            samplesByPrompt.GetValueOrDefault(p.Id, []).Select(s => LabelOf(a, labels[(s.PromptId, s.SampleIndex)], plain)))).ToArray()).ToArray();
+            samplesByPrompt.GetValueOrDefault(p.Id, []).Select(s => LabelOf(a, s.Labels, plain)))).ToArray()).ToArray();
         var refusals = prompts.Select(p => samplesByPrompt.GetValueOrDefault(p.Id, [])
-            .Select(s => labels[(s.PromptId, s.SampleIndex)].Refusal).Where(r => r is not null).ToList())
+            .Select(s => s.Labels.Refusal).Where(r => r is not null).ToList())
             .Select(r => new[] { r.Count(x => x == RefusalAnnotator.Refused), r.Count(x => x != RefusalAnnotator.Refused) }).ToArray();
         var targets = attributes.Select(a => a.Categories.Select(c => a.Target[c]).ToArray()).ToArray();
         var references = attributes.Select(a => prompts.Select(p => p.References.TryGetValue(a.Name, out var r)
@@ -79,9 +78,9 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
             var promptSamples = samplesByPrompt.GetValueOrDefault(prompt.Id, []);
             return new PromptResult(prompt.Id, prompt.Text, prompt.Slots, promptSamples.Count, failedByPrompt.GetValueOrDefault(prompt.Id),
                 perAttribute, EstimateAt(attributes.Count * stride + p),
-                promptSamples.Count == 0 ? null : promptSamples.Average(s => WordCount(s.Output!)),
-                promptSamples.Take(MaxExamples).Select(s => new ExampleOutput(s.SampleIndex, s.Output!,
-                    attributes.ToDictionary(a => a.Name, a => LabelOf(a, labels[(s.PromptId, s.SampleIndex)], plain)))).ToList());
+                promptSamples.Count == 0 ? null : promptSamples.Average(s => WordCount(s.Sample.Output!)),
+                promptSamples.Take(MaxExamples).Select(s => new ExampleOutput(s.Sample.SampleIndex, s.Sample.Output!,
+                    attributes.ToDictionary(a => a.Name, a => LabelOf(a, s.Labels, plain)))).ToList());
         }).ToList();
 
         var promptIds = prompts.Select(p => p.Id).ToList();
@@ -107,7 +106,7 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
             annotators.Select(a => new AnnotatorSummary(a.Name, a.Version, a.Attributes)).ToList(),
             new BootstrapSummary(bootstrap.Resamples, bootstrap.Level, bootstrap.Seed, "percentile; samples resampled within each prompt"),
             summaries, promptResults,
-            suite.CounterfactualSlot is null ? null : new CounterfactualAnalyzer(bootstrap).Analyze(suite, samplesByPrompt, labels, plain),
+            suite.CounterfactualSlot is null ? null : new CounterfactualAnalyzer(bootstrap).Analyze(suite, samplesByPrompt, plain),
             diagnostics);
     }
 
@@ -141,20 +140,34 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
     }
 
     /// <summary>Per sample: the label of each plain attribute (null when unlabelled) and the refusal label.</summary>
-    internal sealed record SampleLabels(string?[] Plain, string? Refusal);
+    internal sealed record SampleLabels(string?[] Plain)
+    {
+        public string? Refusal { get; set; }
+    }
 
-    private static Dictionary<(string, int), SampleLabels> LabelsBySample(List<SampleRecord> ok, IReadOnlyList<AnnotationRecord> annotations,
+    /// <summary>A successful sample with the labels the chosen annotators gave it.</summary>
+    internal sealed record LabelledSample(SampleRecord Sample, SampleLabels Labels);
+
+    // Indexed by prompt, then sample index: a million labels are looked up without hashing tuple keys.
+    private static Dictionary<string, List<LabelledSample>> LabelSamples(List<SampleRecord> ok, IReadOnlyList<AnnotationRecord> annotations,
         List<DemographicAttribute> plain, Dictionary<string, IAnnotator?> source, out Dictionary<string, Dictionary<string, int>> unlisted)
     {
         var index = plain.Select((a, i) => (a.Name, i)).ToDictionary(x => x.Name, x => x.i);
-        var result = ok.ToDictionary(s => (s.PromptId, s.SampleIndex), _ => new SampleLabels(new string?[plain.Count], null));
+        var byPrompt = ok.GroupBy(s => s.PromptId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.SampleIndex)
+            .Select(s => new LabelledSample(s, new SampleLabels(new string?[plain.Count]))).ToList());
+        var bySampleIndex = byPrompt.ToDictionary(p => p.Key, p =>
+        {
+            var slots = new SampleLabels?[p.Value[^1].Sample.SampleIndex + 1];
+            foreach (var s in p.Value) slots[s.Sample.SampleIndex] = s.Labels;
+            return slots;
+        });
         unlisted = [];
         foreach (var a in annotations)
         {
-            if (!result.TryGetValue((a.PromptId, a.SampleIndex), out var labels)) continue;
+            if (!bySampleIndex.TryGetValue(a.PromptId, out var slots) || a.SampleIndex >= slots.Length || slots[a.SampleIndex] is not { } labels) continue;
             if (a.Attribute == RefusalAnnotator.Attribute)
             {
-                if (a.Annotator == "lexicon-refusal") result[(a.PromptId, a.SampleIndex)] = labels with { Refusal = a.Label };
+                if (a.Annotator == RefusalAnnotator.AnnotatorName) labels.Refusal = a.Label;
                 continue;
             }
             if (!index.TryGetValue(a.Attribute, out var i) || source[a.Attribute] is not { } chosen
@@ -166,7 +179,7 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
                 perLabel[a.Label] = perLabel.GetValueOrDefault(a.Label) + 1;
             }
         }
-        return result;
+        return byPrompt;
     }
 
     /// <summary>The sample's label for <paramref name="attribute"/>; an intersection joins its components' labels

@@ -15,18 +15,18 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
 
     private sealed record PromptData(SuitePrompt Prompt, GroupCounts[] Counts, int[] Refusals, int[] Lengths);
 
-    public CounterfactualResult Analyze(Suite suite, Dictionary<string, List<SampleRecord>> samplesByPrompt,
-        Dictionary<(string, int), AuditAnalyzer.SampleLabels> labels, List<DemographicAttribute> plain)
+    public CounterfactualResult Analyze(Suite suite, Dictionary<string, List<AuditAnalyzer.LabelledSample>> samplesByPrompt,
+        List<DemographicAttribute> plain)
     {
         var attributes = suite.Attributes;
         var data = suite.Prompts.Where(p => p.CounterfactualSet is not null).Select(p =>
         {
             var s = samplesByPrompt.GetValueOrDefault(p.Id, []);
-            var sampleLabels = s.Select(x => labels[(x.PromptId, x.SampleIndex)]).ToList();
+            var sampleLabels = s.Select(x => x.Labels).ToList();
             return new PromptData(p,
                 attributes.Select(a => GroupCounts.From(a, sampleLabels.Select(l => AuditAnalyzer.LabelOf(a, l, plain)))).ToArray(),
                 [sampleLabels.Count(l => l.Refusal == RefusalAnnotator.Refused), sampleLabels.Count(l => l.Refusal is not null && l.Refusal != RefusalAnnotator.Refused)],
-                s.Select(x => AuditAnalyzer.WordCount(x.Output!)).ToArray());
+                s.Select(x => AuditAnalyzer.WordCount(x.Sample.Output!)).ToArray());
         }).ToList();
         var groupOrder = data.Select(d => d.Prompt.CounterfactualGroup!).Distinct().ToList();
         var pairs = data.GroupBy(d => d.Prompt.CounterfactualSet!).SelectMany(set =>
