@@ -39,9 +39,13 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     private readonly Func<FakeRequest, FakeReply> _script;
     private readonly TimeSpan _latency;
     private int _requests;
+    private long _heldTicks;
 
     /// <summary>Every request received, in arrival order.</summary>
     public ConcurrentQueue<FakeRequest> Received { get; } = new();
+
+    /// <summary>Mean time the server held a request before answering (its real latency: timers overshoot).</summary>
+    public TimeSpan MeanHeld => _requests == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks) / _requests);
 
     /// <summary>Base URL to pass as --base-url, ending in /v1.</summary>
     public string BaseUrl { get; }
@@ -70,6 +74,13 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     }
 
     private async Task HandleAsync(HttpContext context)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try { await AnswerAsync(context); }
+        finally { Interlocked.Add(ref _heldTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks); }
+    }
+
+    private async Task AnswerAsync(HttpContext context)
     {
         using var body = await JsonDocument.ParseAsync(context.Request.Body);
         var root = body.RootElement;

@@ -79,7 +79,9 @@ internal static class AuditCommand
             {
                 try
                 {
-                    return await new RunEngine(store, generator, n, progress).GenerateAsync(run, loaded, ct);
+                    // Lexicons label in the shadow of generation; a judge (remote) labels afterwards.
+                    var inline = annotators.Where(a => a is not LlmJudgeAnnotator).ToList();
+                    return await new RunEngine(store, generator, n, progress, inline).GenerateAsync(run, loaded, ct);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {

@@ -42,9 +42,7 @@ public sealed class AnnotationStage(IRunStore store, IReadOnlyList<IAnnotator> a
             await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
                 async (item, ct) =>
                 {
-                    var labels = await item.Annotator.AnnotateAsync(new AnnotationInput(prompts[item.Sample.PromptId], item.Sample.Output!), ct);
-                    await channel.Writer.WriteAsync(labels.Select(l => new AnnotationRecord(item.Sample.PromptId, item.Sample.SampleIndex,
-                        item.Annotator.Name, item.Annotator.Version, l.Attribute, l.Label, l.Evidence)).ToArray(), CancellationToken.None);
+                    await channel.Writer.WriteAsync(await LabelAsync([item.Annotator], prompts[item.Sample.PromptId], item.Sample, ct), CancellationToken.None);
                     progress?.Report(new RunProgress("annotate", Interlocked.Increment(ref done), todo.Count, 0));
                 });
         }
@@ -54,5 +52,16 @@ public sealed class AnnotationStage(IRunStore store, IReadOnlyList<IAnnotator> a
             await writer;
         }
         return todo.Count;
+    }
+
+    /// <summary>The records of every annotator's labels for one successful sample.</summary>
+    public static async Task<AnnotationRecord[]> LabelAsync(IReadOnlyList<IAnnotator> annotators, SuitePrompt prompt, SampleRecord sample,
+        CancellationToken cancellationToken)
+    {
+        var records = new List<AnnotationRecord>();
+        foreach (var annotator in annotators)
+            foreach (var l in await annotator.AnnotateAsync(new AnnotationInput(prompt, sample.Output!), cancellationToken))
+                records.Add(new AnnotationRecord(sample.PromptId, sample.SampleIndex, annotator.Name, annotator.Version, l.Attribute, l.Label, l.Evidence));
+        return [.. records];
     }
 }

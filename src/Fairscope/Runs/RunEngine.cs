@@ -8,9 +8,12 @@ namespace Fairscope;
 /// concurrency. Finished samples go through a channel to one writer that commits them in batches, so the
 /// store sees few transactions at high rates and a killed process loses only what was in flight. A failed
 /// request is stored as a failed sample with its error (and retried by the next invocation); a fault of the
-/// endpoint itself on the first request stops the run before anything is stored.
+/// endpoint itself on the first request stops the run before anything is stored. Cheap local annotators can
+/// label each sample as it arrives (<paramref name="inlineAnnotators"/>): generation waits on the network, so
+/// labelling in its shadow costs no wall time; <see cref="AnnotationStage"/> catches up on anything missed.
 /// </summary>
-public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int concurrency, IProgress<RunProgress>? progress = null)
+public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int concurrency, IProgress<RunProgress>? progress = null,
+    IReadOnlyList<IAnnotator>? inlineAnnotators = null)
 {
     private const int MaxBatch = 512;
 
@@ -25,7 +28,7 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
         if (todo.Count == 0) return (0, 0);
 
         int succeeded = 0, failed = 0, finished = 0;
-        var channel = Channel.CreateUnbounded<SampleRecord>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = Channel.CreateUnbounded<(SampleRecord Sample, AnnotationRecord[] Labels)>(new UnboundedChannelOptions { SingleReader = true });
         // A store that fails (disk full, file removed) stops generation: nothing generated may go unstored.
         using var storeFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var writer = WriteAllAsync(run.Id, channel.Reader, storeFailed);
@@ -34,12 +37,14 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
         {
             var clock = Stopwatch.StartNew();
             SampleRecord record;
+            AnnotationRecord[] labels = [];
             try
             {
                 var sample = await generator.GenerateAsync(request, ct);
                 record = new SampleRecord(request.Prompt.Id, request.SampleIndex, request.Seed, sample.Output, null, sample.FinishReason,
                     clock.Elapsed.TotalMilliseconds, sample.Attempts);
                 Interlocked.Increment(ref succeeded);
+                labels = await AnnotationStage.LabelAsync(inlineAnnotators ?? [], request.Prompt, record, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -49,7 +54,7 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
                     clock.Elapsed.TotalMilliseconds, e.Data[RetryingChatClient.AttemptsProperty] as int? ?? 1);
                 Interlocked.Increment(ref failed);
             }
-            await channel.Writer.WriteAsync(record, CancellationToken.None);
+            await channel.Writer.WriteAsync((record, labels), CancellationToken.None);
             progress?.Report(new RunProgress("generate", Interlocked.Increment(ref finished), todo.Count, Volatile.Read(ref failed)));
         }
 
@@ -68,16 +73,23 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
         return (succeeded, failed);
     }
 
-    private async Task WriteAllAsync(long runId, ChannelReader<SampleRecord> reader, CancellationTokenSource onFailure)
+    private async Task WriteAllAsync(long runId, ChannelReader<(SampleRecord Sample, AnnotationRecord[] Labels)> reader, CancellationTokenSource onFailure)
     {
-        var batch = new List<SampleRecord>(MaxBatch);
+        var samples = new List<SampleRecord>(MaxBatch);
+        var labels = new List<AnnotationRecord>();
         try
         {
             while (await reader.WaitToReadAsync())
             {
-                while (batch.Count < MaxBatch && reader.TryRead(out var record)) batch.Add(record);
-                await store.WriteSamplesAsync(runId, batch);
-                batch.Clear();
+                while (samples.Count < MaxBatch && reader.TryRead(out var item))
+                {
+                    samples.Add(item.Sample);
+                    labels.AddRange(item.Labels);
+                }
+                await store.WriteSamplesAsync(runId, samples);
+                await store.WriteAnnotationsAsync(runId, labels);
+                samples.Clear();
+                labels.Clear();
             }
         }
         catch
