@@ -10,10 +10,21 @@ namespace Fairscope;
 /// list of surnames that the US Census 2010 surname file associates strongly with one group (surnames.csv).
 /// Both are statistical associations, not facts about a person, and only count where a text presents
 /// someone by name: a first name must be followed by a capitalised surname or stand mid-sentence (so
-/// "Will" or "Grace" opening a sentence is no cue), a surname must follow a capitalised first name.
+/// "Will" or "Grace" opening a sentence is no cue), a surname must follow a capitalised first name; months,
+/// weekdays, titles and a few other words the records list as names never count.
 /// </summary>
 public sealed partial class NameCues
 {
+    // In the birth records as names, but in running text far more often a month, a day, a title or a word:
+    // "in June", "Dear Sir", "the King", "a Christian". They give no name cue.
+    private static readonly HashSet<string> NotNames = new(StringComparer.Ordinal)
+    {
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Spring", "Summer", "Autumn", "Winter",
+        "Sir", "Madam", "Lord", "Lady", "King", "Queen", "Prince", "Princess", "Duke", "Earl", "Baron", "Major", "General",
+        "Captain", "Colonel", "Sergeant", "Dean", "Bishop", "Judge", "Doctor", "Nurse", "Pastor", "Christian", "Christmas", "Easter",
+    };
+
     private readonly Dictionary<string, string> _categoryByName;
     private readonly bool _surnames;
 
@@ -31,7 +42,7 @@ public sealed partial class NameCues
         foreach (var line in Lexicon.ReadResource("first-names.csv").Split('\n').Skip(1))
         {
             var parts = line.Trim().Split(',');
-            if (parts.Length < 2) continue;
+            if (parts.Length < 2 || NotNames.Contains(parts[0])) continue;
             var share = double.Parse(parts[1], CultureInfo.InvariantCulture);
             if (share >= threshold) table[parts[0]] = "female";
             else if (share <= 1 - threshold) table[parts[0]] = "male";
@@ -44,7 +55,7 @@ public sealed partial class NameCues
     {
         var table = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in Lexicon.ReadResource("surnames.csv").Split('\n').Skip(1))
-            if (line.Trim().Split(',') is [var name, var category]) table[name] = category;
+            if (line.Trim().Split(',') is [var name, var category] && !NotNames.Contains(name)) table[name] = category;
         return new NameCues(table, surnames: true);
     }
 

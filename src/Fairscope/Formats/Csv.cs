@@ -12,7 +12,7 @@ public static class Csv
         long line = 1;
         var fields = new List<string>();
         var field = new StringBuilder();
-        bool quoted = false, fieldStarted = false;
+        bool quoted = false, fieldStarted = false, recordQuoted = false;
         long recordLine = 1;
         int c;
         while ((c = reader.Read()) != -1)
@@ -33,14 +33,16 @@ public static class Csv
             }
             switch (c)
             {
-                case '"' when field.Length == 0 && !fieldStarted: quoted = fieldStarted = true; break;
+                case '"' when field.Length == 0 && !fieldStarted: quoted = fieldStarted = recordQuoted = true; break;
                 case '"': throw new FairscopeException($"{file}:{line}: stray quote inside an unquoted field; quote the field and double its quotes");
                 case ',': fields.Add(field.ToString()); field.Clear(); fieldStarted = false; break;
                 case '\r': break;
                 case '\n':
                     fields.Add(field.ToString()); field.Clear(); fieldStarted = false;
-                    if (fields.Count > 1 || fields[0].Length > 0) yield return (recordLine, fields);
+                    // A blank line is no record; a line holding only "" is a record of one empty field.
+                    if (fields.Count > 1 || fields[0].Length > 0 || recordQuoted) yield return (recordLine, fields);
                     fields = [];
+                    recordQuoted = false;
                     recordLine = ++line;
                     break;
                 default: field.Append((char)c); fieldStarted = true; break;
@@ -57,8 +59,14 @@ public static class Csv
     /// <summary>Writes one record, quoting fields that need it.</summary>
     public static void WriteRecord(TextWriter writer, IEnumerable<string?> fields)
     {
+        var values = fields.ToList();
+        if (values is [null or ""])
+        {
+            writer.Write("\"\"\n"); // one empty field: quoted, or it would read back as a blank line
+            return;
+        }
         var first = true;
-        foreach (var f in fields)
+        foreach (var f in values)
         {
             if (!first) writer.Write(',');
             first = false;

@@ -66,7 +66,7 @@ public static class BiasMetrics
         SameLength(p, q);
         double sum = 0;
         for (var k = 0; k < p.Length; k++) sum += Math.Abs(p[k] - q[k]);
-        return sum / 2;
+        return Math.Min(sum / 2, 1); // shares summing to 1 + 1 ulp must not give 1.0000000000000002
     }
 
     /// <summary>

@@ -120,6 +120,7 @@ public static partial class SuiteLoader
             foreach (var (key, value) in y.Mapping(slotsNode, "slots").Children)
             {
                 var slot = y.Scalar(key, "slot name");
+                if (!SlugPattern().IsMatch(slot)) throw y.Error(key, $"slot name '{slot}' must be lower-case letters, digits and '_'");
                 slots[slot] = y.Sequence(value, $"slots.{slot}").Children
                     .Select((v, i) => ReadSlotValue(y, v, $"slots.{slot}[{i}]", attributes)).ToList();
                 if (slots[slot].Count == 0) throw y.Error(value, $"slots.{slot} is empty");
@@ -136,6 +137,8 @@ public static partial class SuiteLoader
             var used = SlotPattern().Matches(text).Select(m => m.Groups[2].Value).Distinct().ToList();
             foreach (var s in used.Where(s => !slots.ContainsKey(s)))
                 throw y.Error(item, $"template '{id}' uses {{{s}}}, but no slot '{s}' is defined");
+            if (PlaceholderLike().Match(SlotPattern().Replace(text, "")) is { Success: true } stray)
+                throw y.Error(item, $"template '{id}' has {stray.Value}, which is not a slot: slot names are lower-case, e.g. {{occupation}} or {{a:occupation}}");
 
             IEnumerable<List<(string Slot, SlotValue Value)>> combos = [[]];
             foreach (var s in used) combos = combos.SelectMany(c => slots[s].Select(v => new List<(string, SlotValue)>(c) { (s, v) })).ToList();
@@ -197,5 +200,6 @@ public static partial class SuiteLoader
     // {slot} inserts the value; {a:slot} inserts "a value" or "an value" as English needs.
     [GeneratedRegex(@"\{(a:)?([a-z_][a-z0-9_]*)\}")] private static partial Regex SlotPattern();
     [GeneratedRegex("^[a-z][a-z0-9_]*$")] private static partial Regex SlugPattern();
+    [GeneratedRegex(@"\{(?:a:)?[A-Za-z_][A-Za-z0-9_]*\}")] private static partial Regex PlaceholderLike();
     [GeneratedRegex("[^a-z0-9]+")] private static partial Regex NonSlugPattern();
 }

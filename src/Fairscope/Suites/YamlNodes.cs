@@ -34,7 +34,7 @@ internal sealed class YamlNodes(string file)
         var result = new Dictionary<string, YamlNode>();
         foreach (var (key, value) in map.Children)
         {
-            var name = ((YamlScalarNode)key).Value ?? "";
+            var name = (key as YamlScalarNode)?.Value ?? throw Error(key, $"keys in {what} must be plain text");
             if (!allowed.Contains(name))
                 throw Error(key, $"unknown key '{name}' in {what}; expected one of: {string.Join(", ", allowed)}");
             result[name] = value;
