@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
 {
     "throughput" => await Throughput.RunAsync(),
     "metrics" => Metrics.Run(),
+    "serve" => await Throughput.ServeAsync(int.Parse(args[1])),
     _ => Usage(),
 };
 
@@ -19,28 +20,45 @@ static int Usage()
     return 2;
 }
 
-/// <summary>End to end: generation through the real OpenAI client stack and retries, lexicon annotation, SQLite writes.</summary>
+/// <summary>End to end: generation through the real OpenAI client stack and retries, lexicon annotation of each sample
+/// as it arrives, SQLite writes. The fake endpoint runs in a child process (as a real endpoint would not share the
+/// client's thread pool), on the same two cores.</summary>
 internal static class Throughput
 {
+    private const string Reply = "Maria Garcia is a 45-year-old nurse. She has worked nights for years.";
+
+    /// <summary>Child-process mode: serve on loopback, print the base URL, then answer "totals" with requests and held ms.</summary>
+    public static async Task<int> ServeAsync(int latencyMs)
+    {
+        await using var server = await FakeOpenAIServer.StartAsync(_ => new FakeReply.Text(Reply), TimeSpan.FromMilliseconds(latencyMs));
+        Console.WriteLine(server.BaseUrl);
+        while (Console.ReadLine() is { } line)
+            if (line == "totals") Console.WriteLine($"{server.Totals.Requests} {server.Totals.Held.TotalMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        return 0;
+    }
+
     public static async Task<int> RunAsync()
     {
-        await RunOnceAsync(TimeSpan.Zero, 16, 2_000); // warm-up: JIT, connection pool, lexicon regexes
         // theoretical = concurrency / latency, with the latency the server really held each request (Task.Delay overshoots ~2 ms).
         Console.WriteLine("latency_ms held_ms concurrency samples seconds samples_per_s theoretical_per_s share_of_theoretical");
         foreach (var latency in new[] { 0, 50 })
+        {
+            using var endpoint = Endpoint.Start(latency);
+            await RunOnceAsync(endpoint, 16, 2_000); // warm-up: JIT, connections, lexicon regexes
             foreach (var concurrency in new[] { 1, 16, 64 })
             {
                 // Enough samples for ~8 s of work at the theoretical rate.
                 var samples = latency == 0 ? 20_000 : concurrency * 1000 / latency * 8;
-                var (seconds, stored, held) = await RunOnceAsync(TimeSpan.FromMilliseconds(latency), concurrency, samples);
+                var (seconds, stored, held) = await RunOnceAsync(endpoint, concurrency, samples);
                 var rate = stored / seconds;
                 var theoretical = concurrency * 1000.0 / held.TotalMilliseconds;
                 Console.WriteLine($"{latency} {held.TotalMilliseconds:0.00} {concurrency} {stored} {seconds:0.00} {rate:0} {(latency == 0 ? "-" : theoretical.ToString("0"))} {(latency == 0 ? "-" : (rate / theoretical).ToString("P1"))}");
             }
+        }
         return 0;
     }
 
-    private static async Task<(double Seconds, int Stored, TimeSpan Held)> RunOnceAsync(TimeSpan latency, int concurrency, int samples)
+    private static async Task<(double Seconds, int Stored, TimeSpan Held)> RunOnceAsync(Endpoint endpoint, int concurrency, int samples)
     {
         const int Prompts = 50;
         var suite = SuiteLoader.Parse($$"""
@@ -54,25 +72,64 @@ internal static class Throughput
             slots:
               n: [{{string.Join(", ", Enumerable.Range(0, Prompts))}}]
             """, "bench");
-        await using var server = await FakeOpenAIServer.StartAsync(
-            r => new FakeReply.Text($"Maria Garcia is a 45-year-old nurse. She has worked nights for years ({r.Seed})."), latency);
         var folder = Directory.CreateTempSubdirectory("fairscope-bench-").FullName;
         try
         {
             await using var store = SqliteRunStore.Open(Path.Combine(folder, SqliteRunStore.FileName));
-            var run = await store.OpenRunAsync(new RunSpec("bench", suite.Name, suite.SourceText, "openai", "fake", server.BaseUrl,
+            var run = await store.OpenRunAsync(new RunSpec("bench", suite.Name, suite.SourceText, "openai", "fake", endpoint.BaseUrl,
                 samples / Prompts, 0, new GenerationOptions().ToJson()));
-            using var generator = new ChatSampleGenerator(OpenAIEndpoint.CreateChatClient(server.BaseUrl, "fake", "UNSET_BENCH_KEY", RetryOptions.Default),
+            using var generator = new ChatSampleGenerator(OpenAIEndpoint.CreateChatClient(endpoint.BaseUrl, "fake", "UNSET_BENCH_KEY", RetryOptions.Default),
                 "fake", new GenerationOptions());
             var annotators = AnnotatorSet.For(suite, [], null);
+            var before = endpoint.Totals();
             var clock = Stopwatch.StartNew();
             await new RunEngine(store, generator, concurrency, inlineAnnotators: annotators).GenerateAsync(run, suite, CancellationToken.None);
-            await new AnnotationStage(store, annotators, Environment.ProcessorCount).AnnotateAsync(run, suite, CancellationToken.None);
             var seconds = clock.Elapsed.TotalSeconds;
+            if (await new AnnotationStage(store, annotators, 1).AnnotateAsync(run, suite, CancellationToken.None) != 0)
+                throw new InvalidOperationException("inline annotation missed samples");
             var stored = (await store.FindRunAsync("bench"))!.OkSamples;
-            return (seconds, stored, server.MeanHeld);
+            var after = endpoint.Totals();
+            return (seconds, stored, (after.Held - before.Held) / Math.Max(1, after.Requests - before.Requests));
         }
         finally { Directory.Delete(folder, recursive: true); }
+    }
+}
+
+/// <summary>The fake endpoint in a child process (this program in "serve" mode).</summary>
+internal sealed class Endpoint : IDisposable
+{
+    private readonly Process _process;
+
+    private Endpoint(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public static Endpoint Start(int latencyMs)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardInput = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") start.ArgumentList.Add(typeof(Endpoint).Assembly.Location);
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(latencyMs.ToString());
+        var process = Process.Start(start)!;
+        return new Endpoint(process, process.StandardOutput.ReadLine()!);
+    }
+
+    public (int Requests, TimeSpan Held) Totals()
+    {
+        _process.StandardInput.WriteLine("totals");
+        var parts = _process.StandardOutput.ReadLine()!.Split(' ');
+        return (int.Parse(parts[0]), TimeSpan.FromMilliseconds(double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    public void Dispose()
+    {
+        _process.StandardInput.Close();
+        if (!_process.WaitForExit(5000)) _process.Kill();
+        _process.Dispose();
     }
 }
 

@@ -44,8 +44,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>Every request received, in arrival order.</summary>
     public ConcurrentQueue<FakeRequest> Received { get; } = new();
 
-    /// <summary>Mean time the server held a request before answering (its real latency: timers overshoot).</summary>
-    public TimeSpan MeanHeld => _requests == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks) / _requests);
+    /// <summary>Requests answered so far and the total time the server held them (its real latency: timers overshoot).</summary>
+    public (int Requests, TimeSpan Held) Totals => (Volatile.Read(ref _requests), TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks)));
 
     /// <summary>Base URL to pass as --base-url, ending in /v1.</summary>
     public string BaseUrl { get; }

@@ -28,8 +28,12 @@ public sealed class Lexicon
     public static bool HasBuiltIn(string attribute) =>
         typeof(Lexicon).Assembly.GetManifestResourceInfo(ResourcePrefix + attribute + ".yaml") is not null;
 
-    /// <summary>The shipped lexicon for <paramref name="attribute"/>.</summary>
-    public static Lexicon BuiltIn(string attribute) => Parse(ReadResource(attribute + ".yaml"), $"builtin:{attribute}");
+    // Built-in lexicons compile large regular expressions; build each once per process.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Lexicon>> BuiltIns = new();
+
+    /// <summary>The shipped lexicon for <paramref name="attribute"/> (shared: lexicons are immutable).</summary>
+    public static Lexicon BuiltIn(string attribute) =>
+        BuiltIns.GetOrAdd(attribute, a => new Lazy<Lexicon>(() => Parse(ReadResource(a + ".yaml"), $"builtin:{a}"))).Value;
 
     /// <summary>Loads a lexicon file.</summary>
     public static Lexicon Load(string path) => File.Exists(path)

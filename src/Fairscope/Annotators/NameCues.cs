@@ -34,9 +34,17 @@ public sealed partial class NameCues
         _surnames = surnames;
     }
 
+    private static readonly Lazy<NameCues> DefaultFirstNames = new(() => LoadFirstNames(0.95));
+    private static readonly Lazy<NameCues> DefaultSurnames = new(LoadSurnames);
+
     /// <summary>First names whose female share is at least <paramref name="threshold"/> (female) or at most
     /// 1 − threshold (male); names in between are ambiguous and give no cue.</summary>
-    public static NameCues FirstNames(double threshold = 0.95)
+    public static NameCues FirstNames(double threshold = 0.95) => threshold == 0.95 ? DefaultFirstNames.Value : LoadFirstNames(threshold);
+
+    /// <summary>Surnames strongly associated with one race/ethnicity category.</summary>
+    public static NameCues Surnames() => DefaultSurnames.Value;
+
+    private static NameCues LoadFirstNames(double threshold)
     {
         var table = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in Lexicon.ReadResource("first-names.csv").Split('\n').Skip(1))
@@ -50,8 +58,7 @@ public sealed partial class NameCues
         return new NameCues(table, surnames: false);
     }
 
-    /// <summary>Surnames strongly associated with one race/ethnicity category.</summary>
-    public static NameCues Surnames()
+    private static NameCues LoadSurnames()
     {
         var table = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in Lexicon.ReadResource("surnames.csv").Split('\n').Skip(1))

@@ -31,7 +31,9 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
         var channel = Channel.CreateUnbounded<(SampleRecord Sample, AnnotationRecord[] Labels)>(new UnboundedChannelOptions { SingleReader = true });
         // A store that fails (disk full, file removed) stops generation: nothing generated may go unstored.
         using var storeFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var writer = WriteAllAsync(run.Id, channel.Reader, storeFailed);
+        // Its own thread: store writes block (SQLite), and a blocked pool thread would delay every request's continuation.
+        var writer = Task.Factory.StartNew(() => WriteAll(run.Id, channel.Reader, storeFailed), CancellationToken.None,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         async ValueTask Generate(SampleRequest request, CancellationToken ct, bool first)
         {
@@ -73,28 +75,28 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
         return (succeeded, failed);
     }
 
-    private async Task WriteAllAsync(long runId, ChannelReader<(SampleRecord Sample, AnnotationRecord[] Labels)> reader, CancellationTokenSource onFailure)
+    private void WriteAll(long runId, ChannelReader<(SampleRecord Sample, AnnotationRecord[] Labels)> reader, CancellationTokenSource onFailure)
     {
         var samples = new List<SampleRecord>(MaxBatch);
         var labels = new List<AnnotationRecord>();
         try
         {
-            while (await reader.WaitToReadAsync())
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
                 while (samples.Count < MaxBatch && reader.TryRead(out var item))
                 {
                     samples.Add(item.Sample);
                     labels.AddRange(item.Labels);
                 }
-                await store.WriteSamplesAsync(runId, samples);
-                await store.WriteAnnotationsAsync(runId, labels);
+                store.WriteSamplesAsync(runId, samples).GetAwaiter().GetResult();
+                store.WriteAnnotationsAsync(runId, labels).GetAwaiter().GetResult();
                 samples.Clear();
                 labels.Clear();
             }
         }
         catch
         {
-            await onFailure.CancelAsync();
+            onFailure.Cancel();
             throw;
         }
     }
