@@ -12,7 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace Fairscope.Testing;
 
 /// <summary>A chat-completions request as the fake server saw it.</summary>
-public sealed record FakeRequest(string Model, string Prompt, long? Seed, int Number);
+/// <param name="ArrivedAt">Stopwatch timestamp of arrival.</param>
+/// <param name="Authorization">The Authorization header, if any.</param>
+public sealed record FakeRequest(string Model, string Prompt, long? Seed, int Number, long ArrivedAt = 0, string? Authorization = null);
 
 /// <summary>What the fake server does with a request.</summary>
 public abstract record FakeReply
@@ -86,7 +88,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var root = body.RootElement;
         var prompt = root.GetProperty("messages").EnumerateArray().Last(m => m.GetProperty("role").GetString() == "user").GetProperty("content").GetString()!;
         long? seed = root.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null;
-        var request = new FakeRequest(root.GetProperty("model").GetString()!, prompt, seed, Interlocked.Increment(ref _requests));
+        var request = new FakeRequest(root.GetProperty("model").GetString()!, prompt, seed, Interlocked.Increment(ref _requests),
+            System.Diagnostics.Stopwatch.GetTimestamp(), context.Request.Headers.Authorization.FirstOrDefault());
         Received.Enqueue(request);
         if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
         switch (_script(request))
