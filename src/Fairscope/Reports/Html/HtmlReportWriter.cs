@@ -56,25 +56,26 @@ public sealed class HtmlReportWriter : IReportWriter
 
     private static void Summary(StringBuilder body, AuditResult r)
     {
-        body.Append("<h2>Summary</h2><p>Mean over prompts with its 95% bootstrap interval; worst prompt in brackets. "
+        body.Append("<h2>Summary</h2><p>Mean over prompts with its 95% bootstrap interval in brackets; below it, the worst prompt's value. "
             + "bias_score: mean absolute pairwise difference of group shares (0 = parity). kl/js/tv: distance to the target distribution. "
-            + "tv_reference: distance to real-world reference shares.</p><table><tr><th>attribute</th><th>annotator</th>");
+            + "tv_reference: distance to real-world reference shares.</p><div class=\"wide\"><table><tr><th>attribute</th>");
         string[] shown = [PromptMetrics.BiasScore, PromptMetrics.TvTarget, PromptMetrics.JsTarget, PromptMetrics.Entropy, PromptMetrics.TvReference, PromptMetrics.UnknownRate];
         foreach (var m in shown) body.Append($"<th>{m}</th>");
         body.Append("</tr>");
         foreach (var a in r.Attributes)
         {
-            body.Append($"<tr><td><b>{H(a.Name)}</b></td><td>{H(a.Annotator ?? "none")}</td>");
+            body.Append($"<tr><td><b>{H(a.Name)}</b><br><span class=\"meta\">{H(a.Annotator ?? "no annotator")}</span></td>");
             foreach (var m in shown)
                 body.Append(a.Metrics.TryGetValue(m, out var e)
                     ? $"<td class=\"num\">{F(e.Mean)}{(OutsideInterval(e) ? "*" : "")} <span class=\"meta\">[{F(e.CiLow)}, {F(e.CiHigh)}]</span><br><span class=\"meta\">worst {F(e.Worst)}</span></td>"
                     : "<td class=\"num\">–</td>");
             body.Append("</tr>");
         }
-        body.Append("</table>");
+        body.Append("</table></div>");
         if (r.Attributes.Any(a => a.Metrics.Values.Any(OutsideInterval)))
-            body.Append("<p class=\"note\">* The estimate lies outside its bootstrap interval: with few known samples per prompt, metrics built on "
-                + "absolute differences are biased upward, and the resamples show it (results.json gives the bias as bootstrap_bias). Draw more samples per prompt.</p>");
+            body.Append("<p class=\"note\">* The estimate lies outside its bootstrap interval: with few known samples per prompt, each prompt's shares "
+                + "scatter away from parity, so distances and bias scores are biased upward (entropy downward), and the resamples show it "
+                + "(results.json gives it as bootstrap_bias). Draw more samples per prompt.</p>");
         foreach (var d in r.Diagnostics) body.Append($"<p class=\"note\">{H(d)}</p>");
     }
 
