@@ -65,7 +65,8 @@ public sealed class SqliteRunStore : IRunStore
     private static FileStream AcquireWriterLock(string path)
     {
         var lockPath = path + ".lock";
-        try { return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+        // FileShare.None is an exclusive advisory lock on Linux; the file goes away with the writer.
+        try { return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose); }
         catch (IOException e) when (File.Exists(lockPath) && e is not PathTooLongException)
         {
             throw new FairscopeException($"run store {path} is locked by another fairscope process ({lockPath} is held); wait for it to finish or stop it");
