@@ -46,7 +46,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>Every request received, in arrival order.</summary>
     public ConcurrentQueue<FakeRequest> Received { get; } = new();
 
-    /// <summary>Requests answered so far and the total time the server held them (its real latency: timers overshoot).</summary>
+    /// <summary>Requests received so far and the total time the server held the answered ones (its real latency: timers overshoot).</summary>
     public (int Requests, TimeSpan Held) Totals => (Volatile.Read(ref _requests), TimeSpan.FromTicks(Interlocked.Read(ref _heldTicks)));
 
     /// <summary>Base URL to pass as --base-url, ending in /v1.</summary>
@@ -118,7 +118,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 break;
             case FakeReply.NoChoices:
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync($$"""{"id":"x","object":"chat.completion","created":1700000000,"model":"{{request.Model}}","choices":[]}""");
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new { id = "x", @object = "chat.completion", created = 1_700_000_000, model = request.Model, choices = Array.Empty<object>() }));
                 break;
         }
     }

@@ -40,7 +40,7 @@ internal sealed class AnalysisOptions
     public Bootstrap BootstrapFor(ParseResult parse, long seed)
     {
         var resamples = parse.GetValue(Bootstrap);
-        if (resamples < 100) throw new FairscopeException($"--bootstrap {resamples} is too few for a 95% interval; use at least 100");
+        if (resamples is < 100 or > 100_000) throw new FairscopeException($"--bootstrap {resamples} must be between 100 (a 95% interval needs them) and 100000");
         return new Bootstrap(resamples, 0.95, (int)(seed & int.MaxValue));
     }
 

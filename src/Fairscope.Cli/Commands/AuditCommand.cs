@@ -13,7 +13,7 @@ internal static class AuditCommand
         var model = new Option<string?>("--model") { Description = "Model name at the endpoint (replay: a label for the run; default the file name)" };
         var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; optional for local servers", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
         var replay = new Option<string?>("--replay") { Description = "With --provider replay: the JSONL or CSV file of outputs keyed by prompt_id" };
-        var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default 20; replay: the most any prompt has in the file)" };
+        var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default: the stored run's, else 20; replay: the file's highest sample_index + 1)" };
         var output = new Option<string?>("--out") { Description = "Run folder for the store and reports (default runs/SUITE-MODEL); rerun with the same folder to resume" };
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once", DefaultValueFactory = _ => 8 };
         var seed = new Option<long>("--seed") { Description = "Run seed: per-sample seeds and bootstrap resamples derive from it", DefaultValueFactory = _ => 0 };
@@ -44,17 +44,20 @@ internal static class AuditCommand
             string modelName;
             string? endpoint = null;
             int? naturalSamples = null;
+            string parameters;
             switch (kind)
             {
                 case "openai":
                     modelName = parse.GetValue(model) ?? throw new FairscopeException("--provider openai needs --model (the model name the endpoint serves)");
                     endpoint = parse.GetValue(baseUrl) ?? OpenAIEndpoint.DefaultBaseUrl;
                     generator = new ChatSampleGenerator(OpenAIEndpoint.CreateChatClient(endpoint, modelName, parse.GetValue(apiKeyEnv)!, retry), modelName, generation);
+                    parameters = generation.ToJson();
                     break;
                 case "replay":
                     var file = parse.GetValue(replay) ?? throw new FairscopeException("--provider replay needs --replay FILE (JSONL or CSV of outputs keyed by prompt_id)");
                     var replayed = ReplaySampleGenerator.Load(file, loaded);
                     naturalSamples = replayed.MaxSamplesPerPrompt;
+                    parameters = System.Text.Json.JsonSerializer.Serialize(new { replay_sha256 = replayed.ContentHash });
                     modelName = parse.GetValue(model) ?? Path.GetFileNameWithoutExtension(file);
                     generator = replayed;
                     break;
@@ -62,15 +65,18 @@ internal static class AuditCommand
                     throw new FairscopeException($"unknown provider '{kind}'; use openai or replay");
             }
             using var _ = generator;
-            var perPrompt = parse.GetValue(samples) ?? naturalSamples ?? 20;
-            if (perPrompt < 1) throw new FairscopeException($"--samples {perPrompt} must be at least 1");
             var folder = parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
             var annotators = analysis.Annotators(parse, loaded, kind == "openai" ? endpoint : null, retry);
             var runSeed = parse.GetValue(seed);
 
             await using var store = SqliteRunStore.Open(Path.Combine(folder, SqliteRunStore.FileName));
-            var spec = new RunSpec(Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), loaded.Name, loaded.SourceText, kind, modelName,
-                endpoint, perPrompt, runSeed, generation.ToJson());
+            // A run folder holds one run: resume it whatever the folder is called now, with its sample count unless told otherwise.
+            var existing = (await store.ListRunsAsync(ct)).FirstOrDefault();
+            var perPrompt = parse.GetValue(samples) ?? existing?.Spec.SamplesPerPrompt ?? naturalSamples ?? 20;
+            if (perPrompt < 1) throw new FairscopeException($"--samples {perPrompt} must be at least 1");
+            var spec = new RunSpec(existing?.Spec.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))),
+                loaded.Name, loaded.SourceText, kind, modelName, endpoint is null ? null : OpenAIEndpoint.ParseBaseUrl(endpoint).ToString(),
+                perPrompt, runSeed, parameters);
             var run = await store.OpenRunAsync(spec, ct);
             var planned = loaded.Prompts.Count * perPrompt;
             Console.WriteLine($"{(run.OkSamples > 0 ? "Resuming" : "Starting")} run '{spec.Name}': {loaded.Prompts.Count} prompts × {perPrompt} samples = {planned}; {Math.Min(run.OkSamples, planned)} already stored; model {modelName} via {kind}");

@@ -21,7 +21,9 @@ public static class CommandRunner
             Console.Error.WriteLine($"Run 'fairscope {parse.CommandResult.Command.Name} --help' for usage.".Replace("fairscope fairscope", "fairscope"));
             return InputError;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken);
+        // Ctrl-C cancels the command; give it time to flush the store and record the interruption.
+        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30) },
+            cancellationToken);
     }
 
     /// <summary>Wraps a command body so that errors become exit codes and one-line messages.</summary>
@@ -31,6 +33,12 @@ public static class CommandRunner
         catch (FairscopeException e)
         {
             Console.Error.WriteLine($"fairscope: error: {e.Message}");
+            Debug(e);
+            return InputError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"fairscope: error: {e.Message.Split('\n')[0]}");
             Debug(e);
             return InputError;
         }

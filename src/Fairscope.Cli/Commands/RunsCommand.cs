@@ -20,13 +20,22 @@ internal static class RunsCommand
                 if (!Directory.Exists(root)) throw new FairscopeException($"folder {root} does not exist");
                 foreach (var path in Directory.EnumerateFiles(root, SqliteRunStore.FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3 }).Order())
                 {
-                    await using var store = SqliteRunStore.Open(path, readOnly: true);
-                    foreach (var run in await store.ListRunsAsync(ct))
+                    var where = Markup.Escape(Path.GetDirectoryName(path)!);
+                    try
+                    {
+                        await using var store = SqliteRunStore.Open(path, readOnly: true);
+                        foreach (var run in await store.ListRunsAsync(ct))
+                        {
+                            found++;
+                            table.AddRow(Markup.Escape(run.Spec.Name), Markup.Escape(run.Spec.Model), run.Spec.Provider, Markup.Escape(run.Spec.SuiteName),
+                                $"{run.OkSamples}/{run.Spec.SamplesPerPrompt * SuiteLoader.Parse(run.Spec.SuiteText, path).Prompts.Count}", run.FailedSamples.ToString(),
+                                run.Status, run.UpdatedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), where);
+                        }
+                    }
+                    catch (FairscopeException e) // one unreadable store must not hide the others
                     {
                         found++;
-                        table.AddRow(Markup.Escape(run.Spec.Name), Markup.Escape(run.Spec.Model), run.Spec.Provider, Markup.Escape(run.Spec.SuiteName),
-                            $"{run.OkSamples}/{run.Spec.SamplesPerPrompt * SuiteLoader.Parse(run.Spec.SuiteText, path).Prompts.Count}", run.FailedSamples.ToString(),
-                            run.Status, run.UpdatedAt.ToString("yyyy-MM-dd HH:mm"), Markup.Escape(Path.GetDirectoryName(path)!));
+                        table.AddRow("?", "", "", "", "", "", $"[red]{Markup.Escape(e.Message)}[/]", "", where);
                     }
                 }
             }

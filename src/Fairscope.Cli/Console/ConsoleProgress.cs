@@ -22,15 +22,25 @@ public static class ConsoleProgress
             .StartAsync(async context =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                result = await work(new Progress<RunProgress>(p =>
+                var gate = new Lock();
+                result = await work(new Reporter(p =>
                 {
-                    if (!tasks.TryGetValue(p.Stage, out var task)) tasks[p.Stage] = task = context.AddTask(p.Stage, maxValue: p.Total);
-                    task.MaxValue = p.Total;
-                    task.Value = p.Done;
-                    task.Description = p.Failed > 0 ? $"{p.Stage} ([red]{p.Failed} failed[/])" : p.Stage;
+                    lock (gate) // reports come from many threads
+                    {
+                        if (!tasks.TryGetValue(p.Stage, out var task)) tasks[p.Stage] = task = context.AddTask(p.Stage, maxValue: p.Total);
+                        task.MaxValue = p.Total;
+                        task.Value = Math.Max(task.Value, p.Done);
+                        task.Description = p.Failed > 0 ? $"{p.Stage} ([red]{p.Failed} failed[/])" : p.Stage;
+                    }
                 }));
             });
         return result;
+    }
+
+    // Runs the callback on the reporting thread (Progress<T> would post it to the thread pool, out of order).
+    private sealed class Reporter(Action<RunProgress> report) : IProgress<RunProgress>
+    {
+        public void Report(RunProgress value) => report(value);
     }
 
     private sealed class PlainLines : IProgress<RunProgress>

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Fairscope;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Fairscope;
 /// </summary>
 public sealed class AnnotationStage(IRunStore store, IReadOnlyList<IAnnotator> annotators, int concurrency, IProgress<RunProgress>? progress = null)
 {
-    private const int MaxBatch = 2048;
+    private const int MaxBatch = 512; // samples' labels per transaction
 
     /// <summary>Annotates what is missing; returns the number of (sample, annotator) pairs labelled.</summary>
     public async Task<int> AnnotateAsync(RunInfo run, Suite suite, CancellationToken cancellationToken)
@@ -25,31 +23,27 @@ public sealed class AnnotationStage(IRunStore store, IReadOnlyList<IAnnotator> a
             .Select(s => (Annotator: a, Sample: s))).ToList();
         if (todo.Count == 0) return 0;
 
-        var channel = Channel.CreateUnbounded<AnnotationRecord[]>(new UnboundedChannelOptions { SingleReader = true });
-        var writer = Task.Run(async () =>
-        {
-            var batch = new List<AnnotationRecord>(MaxBatch);
-            while (await channel.Reader.WaitToReadAsync(CancellationToken.None))
-            {
-                while (batch.Count < MaxBatch && channel.Reader.TryRead(out var records)) batch.AddRange(records);
-                await store.WriteAnnotationsAsync(run.Id, batch, CancellationToken.None);
-                batch.Clear();
-            }
-        }, CancellationToken.None);
+        using var writer = new BatchWriter<AnnotationRecord[]>(MaxBatch, batch => store.WriteAnnotationsAsync(run.Id, batch.SelectMany(b => b).ToList()),
+            cancellationToken);
         var done = 0;
         try
         {
-            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            await Parallel.ForEachAsync(todo, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = writer.Token },
                 async (item, ct) =>
                 {
-                    await channel.Writer.WriteAsync(await LabelAsync([item.Annotator], prompts[item.Sample.PromptId], item.Sample, ct), CancellationToken.None);
+                    AnnotationRecord[] labels;
+                    try { labels = await LabelAsync([item.Annotator], prompts[item.Sample.PromptId], item.Sample, ct); }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        throw new FairscopeException($"annotator {item.Annotator.Name} failed on {item.Sample.PromptId} sample {item.Sample.SampleIndex}: {ErrorText.Describe(e)}; labels so far are stored, rerun to continue", e);
+                    }
+                    writer.Add(labels);
                     progress?.Report(new RunProgress("annotate", Interlocked.Increment(ref done), todo.Count, 0));
                 });
         }
         finally
         {
-            channel.Writer.TryComplete();
-            await writer;
+            await writer.CompleteAsync();
         }
         return todo.Count;
     }

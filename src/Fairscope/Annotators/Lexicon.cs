@@ -12,6 +12,9 @@ public sealed class Lexicon
 {
     private const string ResourcePrefix = "Fairscope.Lexicons.";
 
+    // A pattern that backtracks catastrophically on some output fails that sample's labelling instead of hanging the run.
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>The attribute whose categories this lexicon detects.</summary>
     public required string Attribute { get; init; }
 
@@ -65,13 +68,13 @@ public sealed class Lexicon
                 // One alternation per category, longest first so "business woman" wins over "woman".
                 var words = y.Strings(terms, $"categories.{category}.terms").OrderByDescending(t => t.Length)
                     .Select(t => Regex.Escape(t.Trim()).Replace(@"\ ", @"\s+"));
-                list.Add(new Regex($@"(?<![\w'-])(?:{string.Join('|', words)})(?![\w-])", RegexOptions.IgnoreCase | RegexOptions.Compiled | RegexOptions.CultureInvariant));
+                list.Add(new Regex($@"(?<![\w'-])(?:{string.Join('|', words)})(?![\w-])", RegexOptions.IgnoreCase | RegexOptions.Compiled | RegexOptions.CultureInvariant, MatchTimeout));
             }
             if (keys.TryGetValue("patterns", out var patterns))
                 foreach (var (node, i) in y.Sequence(patterns, $"categories.{category}.patterns").Children.Select((n, i) => (n, i)))
                 {
                     var pattern = y.Scalar(node, $"categories.{category}.patterns[{i}]");
-                    try { list.Add(new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant)); }
+                    try { list.Add(new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, MatchTimeout)); }
                     catch (ArgumentException e) { throw y.Error(node, $"pattern is not a valid regular expression: {e.Message}"); }
                 }
             if (list.Count == 0) throw y.Error(value, $"categories.{category} needs terms or patterns");

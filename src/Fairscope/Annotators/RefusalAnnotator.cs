@@ -16,16 +16,13 @@ public sealed class RefusalAnnotator : IAnnotator
     /// <summary>Label of an output that is not a refusal.</summary>
     public const string Answered = "answered";
 
-    /// <summary>The annotator's stored name.</summary>
-    public const string AnnotatorName = "lexicon-refusal";
-
     private readonly Lexicon _lexicon = Lexicon.BuiltIn("refusal");
 
     /// <inheritdoc />
-    public string Name => AnnotatorName;
+    public string Name => "lexicon-refusal";
 
     /// <inheritdoc />
-    public string Version => $"1.{_lexicon.Version}";
+    public string Version => $"2.{_lexicon.Version}";
 
     /// <inheritdoc />
     public IReadOnlyList<string> Attributes { get; } = [Attribute];
@@ -33,7 +30,8 @@ public sealed class RefusalAnnotator : IAnnotator
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<Annotation>> AnnotateAsync(AnnotationInput input, CancellationToken cancellationToken)
     {
-        var cue = _lexicon.Find(input.Output).Select(c => c.Cue).FirstOrDefault();
+        // An empty answer (e.g. blocked by a content filter) is a refusal too.
+        var cue = string.IsNullOrWhiteSpace(input.Output) ? "(empty output)" : _lexicon.Find(input.Output).Select(c => c.Cue).FirstOrDefault();
         return ValueTask.FromResult<IReadOnlyList<Annotation>>([new Annotation(Attribute, cue is null ? Answered : Refused, cue)]);
     }
 }

@@ -19,12 +19,13 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
         var diagnostics = new List<string>();
         var plain = suite.Attributes.Where(a => !a.IsIntersection).ToList();
         var source = plain.ToDictionary(a => a.Name, a => annotators.FirstOrDefault(x => x.Attributes.Contains(a.Name)));
-        foreach (var (name, annotator) in source.Where(s => s.Value is null))
+        foreach (var (name, _) in source.Where(s => s.Value is null))
             diagnostics.Add($"no annotator labels '{name}'; all its samples count as unknown");
 
         var inRun = samples.Where(s => s.SampleIndex < run.Spec.SamplesPerPrompt).ToList();
         var ok = inRun.Where(s => s.Ok).ToList();
-        var samplesByPrompt = LabelSamples(ok, annotations, plain, source, out var unlisted);
+        var refusal = annotators.FirstOrDefault(a => a.Attributes.Contains(RefusalAnnotator.Attribute));
+        var samplesByPrompt = LabelSamples(ok, annotations, plain, source, refusal, out var unlisted);
         var prompts = suite.Prompts;
         var failedByPrompt = inRun.Where(s => !s.Ok).GroupBy(s => s.PromptId).ToDictionary(g => g.Key, g => g.Count());
 
@@ -115,20 +116,23 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
     internal static AggregateEstimate Aggregate(Bootstrap bootstrap, string metric, IReadOnlyList<string> ids, Func<int, double> value,
         IEnumerable<Func<int, double>> replicateValues)
     {
-        var defined = Enumerable.Range(0, ids.Count).Where(i => double.IsFinite(value(i))).ToList();
+        // NaN means undefined (no known label) and is left out; +∞ (KL where the target is 0) is kept: it makes the mean
+        // and the worst value infinite, reported as null with the worst prompt named, and a gate on them fails.
+        var defined = Enumerable.Range(0, ids.Count).Where(i => !double.IsNaN(value(i))).ToList();
         if (defined.Count == 0) return new AggregateEstimate(null, null, null, null, null, null, 0);
         var worst = PromptMetrics.HigherIsFairer(metric) ? defined.MinBy(value) : defined.MaxBy(value);
-        var means = replicateValues.Select(r => MeanOfFinite(Enumerable.Range(0, ids.Count).Select(r))).ToArray();
+        var means = replicateValues.Select(r => MeanOfDefined(Enumerable.Range(0, ids.Count).Select(r))).ToArray();
         var interval = bootstrap.Interval(means);
         var mean = defined.Average(value);
-        return new AggregateEstimate(mean, interval?.Low, interval?.High, Bootstrap.BiasOf(means, mean), value(worst), ids[worst], defined.Count);
+        return new AggregateEstimate(Finite(mean), interval?.Low, interval?.High, Bootstrap.BiasOf(means, mean), Finite(value(worst)), ids[worst], defined.Count);
     }
 
-    internal static double MeanOfFinite(IEnumerable<double> values)
+    /// <summary>Mean of the values that are not NaN (+∞ propagates); NaN when there are none.</summary>
+    internal static double MeanOfDefined(IEnumerable<double> values)
     {
         double sum = 0;
         var n = 0;
-        foreach (var v in values) if (double.IsFinite(v)) { sum += v; n++; }
+        foreach (var v in values) if (!double.IsNaN(v)) { sum += v; n++; }
         return n == 0 ? double.NaN : sum / n;
     }
 
@@ -140,8 +144,9 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
     }
 
     /// <summary>Per sample: the label of each plain attribute (null when unlabelled) and the refusal label.</summary>
-    internal sealed record SampleLabels(string?[] Plain)
+    internal sealed class SampleLabels(int attributes)
     {
+        public string?[] Plain { get; } = new string?[attributes];
         public string? Refusal { get; set; }
     }
 
@@ -150,11 +155,12 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
 
     // Indexed by prompt, then sample index: a million labels are looked up without hashing tuple keys.
     private static Dictionary<string, List<LabelledSample>> LabelSamples(List<SampleRecord> ok, IReadOnlyList<AnnotationRecord> annotations,
-        List<DemographicAttribute> plain, Dictionary<string, IAnnotator?> source, out Dictionary<string, Dictionary<string, int>> unlisted)
+        List<DemographicAttribute> plain, Dictionary<string, IAnnotator?> source, IAnnotator? refusal,
+        out Dictionary<string, Dictionary<string, int>> unlisted)
     {
         var index = plain.Select((a, i) => (a.Name, i)).ToDictionary(x => x.Name, x => x.i);
         var byPrompt = ok.GroupBy(s => s.PromptId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.SampleIndex)
-            .Select(s => new LabelledSample(s, new SampleLabels(new string?[plain.Count]))).ToList());
+            .Select(s => new LabelledSample(s, new SampleLabels(plain.Count))).ToList());
         var bySampleIndex = byPrompt.ToDictionary(p => p.Key, p =>
         {
             var slots = new SampleLabels?[p.Value[^1].Sample.SampleIndex + 1];
@@ -167,7 +173,7 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
             if (!bySampleIndex.TryGetValue(a.PromptId, out var slots) || a.SampleIndex >= slots.Length || slots[a.SampleIndex] is not { } labels) continue;
             if (a.Attribute == RefusalAnnotator.Attribute)
             {
-                if (a.Annotator == RefusalAnnotator.AnnotatorName) labels.Refusal = a.Label;
+                if (a.Annotator == refusal?.Name && a.AnnotatorVersion == refusal.Version) labels.Refusal = a.Label;
                 continue;
             }
             if (!index.TryGetValue(a.Attribute, out var i) || source[a.Attribute] is not { } chosen

@@ -64,7 +64,7 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
 
         var byPair = pairs.Select((p, i) => (Key: (data[p.A].Prompt.CounterfactualGroup!, data[p.B].Prompt.CounterfactualGroup!), Index: i))
             .GroupBy(x => x.Key).Select(g => new GroupPairGaps(g.Key.Item1, g.Key.Item2, g.Count(),
-                measures.Select((name, k) => (name, AuditAnalyzer.Finite(AuditAnalyzer.MeanOfFinite(g.Select(x => point[x.Index * measures.Count + k])))))
+                measures.Select((name, k) => (name, AuditAnalyzer.Finite(AuditAnalyzer.MeanOfDefined(g.Select(x => point[x.Index * measures.Count + k])))))
                     .ToDictionary(x => x.name, x => x.Item2))).ToList();
 
         var byGroup = groupOrder.Select(group =>

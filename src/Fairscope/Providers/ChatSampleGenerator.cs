@@ -12,8 +12,10 @@ public sealed class ChatSampleGenerator(IChatClient client, string model, Genera
         if (options.SystemPrompt is { } system) messages.Add(new(ChatRole.System, system));
         messages.Add(new(ChatRole.User, request.Prompt.Text));
         var response = await client.GetResponseAsync(messages, options.ToChatOptions(model, request.Seed), cancellationToken);
-        if (string.IsNullOrWhiteSpace(response.Text))
-            throw new InvalidDataException("the endpoint returned no output (empty choice list or empty message)");
+        // An empty message with a finish reason (content filter, zero-length answer) is the model's answer; with no
+        // finish reason, the endpoint sent no choice at all.
+        if (string.IsNullOrWhiteSpace(response.Text) && response.FinishReason is null)
+            throw new InvalidDataException("the endpoint returned no output (empty choice list)");
         var attempts = response.AdditionalProperties?.TryGetValue(RetryingChatClient.AttemptsProperty, out var a) == true ? (int)a! : 1;
         return new GeneratedSample(response.Text, response.FinishReason?.Value, attempts);
     }

@@ -23,8 +23,7 @@ public static class OpenAIEndpoint
     /// only for endpoints on this machine or a private network, which usually need none.</summary>
     public static IChatClient CreateChatClient(string baseUrl, string model, string apiKeyVariable, RetryOptions retry)
     {
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
-            throw new FairscopeException($"--base-url '{baseUrl}' is not an http(s) URL; e.g. http://127.0.0.1:11434/v1");
+        var endpoint = ParseBaseUrl(baseUrl);
         var key = Environment.GetEnvironmentVariable(apiKeyVariable);
         if (string.IsNullOrEmpty(key))
         {
@@ -32,6 +31,8 @@ public static class OpenAIEndpoint
                 throw new FairscopeException($"{endpoint.Host} needs an API key: set {apiKeyVariable} (or name another variable with --api-key-env)");
             key = "no-key"; // local servers ignore it, but the SDK requires a value
         }
+        else if (endpoint.Scheme == "http" && !IsLocal(endpoint))
+            throw new FairscopeException($"refusing to send the key in {apiKeyVariable} over unencrypted http to {endpoint.Host}; use https, or unset the variable if the server needs no key");
         var options = new OpenAIClientOptions
         {
             Endpoint = endpoint,
@@ -40,6 +41,16 @@ public static class OpenAIEndpoint
         };
         return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient()
             .AsBuilder().UseRetries(retry).Build();
+    }
+
+    /// <summary>Validates a base URL: http(s), and no credentials in it (they would end up in the run store and reports).</summary>
+    public static Uri ParseBaseUrl(string baseUrl)
+    {
+        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+            throw new FairscopeException($"--base-url '{baseUrl}' is not an http(s) URL; e.g. http://127.0.0.1:11434/v1");
+        if (endpoint.UserInfo.Length > 0 || endpoint.Query.Length > 0)
+            throw new FairscopeException("--base-url must not carry credentials or a query string; put the key in an environment variable (--api-key-env)");
+        return endpoint;
     }
 
     /// <summary>True for loopback, private-range addresses and single-label or .local host names.</summary>

@@ -17,10 +17,15 @@ public sealed class ReplaySampleGenerator : ISampleGenerator
     {
         _path = path;
         _outputs = outputs;
+        using var file = File.OpenRead(path);
+        ContentHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
     }
 
-    /// <summary>The largest number of outputs any prompt has: the natural --samples for this file.</summary>
-    public int MaxSamplesPerPrompt => _outputs.Count == 0 ? 0 : _outputs.Values.Max(o => o.Count);
+    /// <summary>SHA-256 of the file: part of the run's identity, so resuming from an edited file is refused.</summary>
+    public string ContentHash { get; }
+
+    /// <summary>One more than the highest sample index of any prompt: the natural --samples for this file.</summary>
+    public int MaxSamplesPerPrompt => _outputs.Count == 0 ? 0 : _outputs.Values.Max(o => o.Keys.Max() + 1);
 
     /// <summary>Reads and validates the file against <paramref name="suite"/>.</summary>
     public static ReplaySampleGenerator Load(string path, Suite suite)

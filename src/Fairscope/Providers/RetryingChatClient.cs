@@ -1,7 +1,5 @@
 using System.ClientModel;
 using System.Globalization;
-using System.Net;
-using System.Net.Http;
 using Microsoft.Extensions.AI;
 using Polly;
 using Polly.Retry;
@@ -65,15 +63,19 @@ public sealed class RetryingChatClient : DelegatingChatClient
         }
     }
 
-    private bool IsTransient(Exception e) => e switch
+    private bool IsTransient(Exception e)
     {
-        TimeoutRejectedException => true,
-        ClientResultException { Status: 408 or 429 or >= 500 } => true,
-        ClientResultException { Status: 0, InnerException: { } inner } => IsTransient(inner),
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => _answeredOnce,
-        HttpRequestException or IOException => true,
-        _ => e.InnerException is { } inner && IsTransient(inner),
-    };
+        if (e is ClientResultException { Status: > 0 }) _answeredOnce = true; // an HTTP answer, even an error, proves the endpoint exists
+        if (ErrorText.IsUnreachable(e)) return _answeredOnce;
+        return e switch
+        {
+            TimeoutRejectedException => true,
+            ClientResultException { Status: 408 or 429 or >= 500 } => true,
+            ClientResultException { Status: 0, InnerException: { } inner } => IsTransient(inner),
+            HttpRequestException or IOException => true,
+            _ => e.InnerException is { } inner && IsTransient(inner),
+        };
+    }
 
     /// <summary>The server's Retry-After (seconds or an HTTP date), if the failure carried one.</summary>
     internal static TimeSpan? RetryAfter(Exception? e)

@@ -4,7 +4,7 @@ namespace Fairscope;
 public sealed record GateVerdict(string Metric, double Threshold, double? Value, bool Passed)
 {
     /// <summary>One line for the console and the report.</summary>
-    public override string ToString() => Value is null
-        ? $"{Metric}: no value (no prompt had a known label) — gate fails"
-        : $"{Metric} = {Value:0.###} {(Passed ? "≤" : ">")} {Threshold:0.###} — {(Passed ? "pass" : "FAIL")}";
+    public override string ToString() => Value is { } v
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Metric} = {v:0.###} {(Passed ? "≤" : ">")} {Threshold:0.###} — {(Passed ? "pass" : "FAIL")}")
+        : $"{Metric}: no finite value (no known labels, an infinite divergence, or too few defined resamples) — FAIL";
 }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 
 namespace Fairscope;
 
 /// <summary>
 /// Generates a run's missing samples: every (prompt, sample index) not yet stored as a success, with bounded
-/// concurrency. Finished samples go through a channel to one writer that commits them in batches, so the
+/// concurrency. Finished samples go to a <see cref="BatchWriter{T}"/> that commits them in batches, so the
 /// store sees few transactions at high rates and a killed process loses only what was in flight. A failed
 /// request is stored as a failed sample with its error (and retried by the next invocation); a fault of the
 /// endpoint itself on the first request stops the run before anything is stored. Cheap local annotators can
@@ -28,12 +27,11 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
         if (todo.Count == 0) return (0, 0);
 
         int succeeded = 0, failed = 0, finished = 0;
-        var channel = Channel.CreateUnbounded<(SampleRecord Sample, AnnotationRecord[] Labels)>(new UnboundedChannelOptions { SingleReader = true });
-        // A store that fails (disk full, file removed) stops generation: nothing generated may go unstored.
-        using var storeFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // Its own thread: store writes block (SQLite), and a blocked pool thread would delay every request's continuation.
-        var writer = Task.Factory.StartNew(() => WriteAll(run.Id, channel.Reader, storeFailed), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        using var writer = new BatchWriter<(SampleRecord Sample, AnnotationRecord[] Labels)>(MaxBatch, async batch =>
+        {
+            await store.WriteSamplesAsync(run.Id, batch.Select(b => b.Sample).ToList());
+            await store.WriteAnnotationsAsync(run.Id, batch.SelectMany(b => b.Labels).ToList());
+        }, cancellationToken);
 
         async ValueTask Generate(SampleRequest request, CancellationToken ct, bool first)
         {
@@ -46,7 +44,6 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
                 record = new SampleRecord(request.Prompt.Id, request.SampleIndex, request.Seed, sample.Output, null, sample.FinishReason,
                     clock.Elapsed.TotalMilliseconds, sample.Attempts);
                 Interlocked.Increment(ref succeeded);
-                labels = await AnnotationStage.LabelAsync(inlineAnnotators ?? [], request.Prompt, record, ct);
             }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -56,48 +53,28 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
                     clock.Elapsed.TotalMilliseconds, e.Data[RetryingChatClient.AttemptsProperty] as int? ?? 1);
                 Interlocked.Increment(ref failed);
             }
-            await channel.Writer.WriteAsync((record, labels), CancellationToken.None);
+            if (record.Ok && inlineAnnotators is { Count: > 0 })
+            {
+                // A labelling failure must not cost the output: AnnotationStage labels what is missing later.
+                try { labels = await AnnotationStage.LabelAsync(inlineAnnotators, request.Prompt, record, ct); }
+                catch (Exception) when (!ct.IsCancellationRequested) { }
+                catch (OperationCanceledException) { }
+            }
+            writer.Add((record, labels));
             progress?.Report(new RunProgress("generate", Interlocked.Increment(ref finished), todo.Count, Volatile.Read(ref failed)));
         }
 
         try
         {
             // One request first: a wrong URL, key or model name fails once, clearly, instead of once per sample.
-            await Generate(todo[0], storeFailed.Token, first: true);
-            await Parallel.ForEachAsync(todo.Skip(1), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = storeFailed.Token },
+            await Generate(todo[0], writer.Token, first: true);
+            await Parallel.ForEachAsync(todo.Skip(1), new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = writer.Token },
                 (request, ct) => Generate(request, ct, first: false));
         }
         finally
         {
-            channel.Writer.TryComplete();
-            await writer; // a store failure surfaces here, in place of the cancellation it caused
+            await writer.CompleteAsync(); // a store failure surfaces here, in place of the cancellation it caused
         }
         return (succeeded, failed);
-    }
-
-    private void WriteAll(long runId, ChannelReader<(SampleRecord Sample, AnnotationRecord[] Labels)> reader, CancellationTokenSource onFailure)
-    {
-        var samples = new List<SampleRecord>(MaxBatch);
-        var labels = new List<AnnotationRecord>();
-        try
-        {
-            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-            {
-                while (samples.Count < MaxBatch && reader.TryRead(out var item))
-                {
-                    samples.Add(item.Sample);
-                    labels.AddRange(item.Labels);
-                }
-                store.WriteSamplesAsync(runId, samples).GetAwaiter().GetResult();
-                store.WriteAnnotationsAsync(runId, labels).GetAwaiter().GetResult();
-                samples.Clear();
-                labels.Clear();
-            }
-        }
-        catch
-        {
-            onFailure.Cancel();
-            throw;
-        }
     }
 }

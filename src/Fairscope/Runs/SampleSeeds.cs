@@ -5,7 +5,8 @@ using System.Text;
 namespace Fairscope;
 
 /// <summary>Per-sample seeds: a stable hash of (run seed, prompt id, sample index), so a sample gets the same seed
-/// on every machine and on resume, and no two samples of a run share one by construction of the index.</summary>
+/// on every machine and on resume. Seeds are 31-bit, so two samples of a very large run may share one; that only
+/// matters to servers that honour seeds, and then only within one prompt.</summary>
 public static class SampleSeeds
 {
     /// <summary>A non-negative 31-bit seed (some servers reject larger ones).</summary>

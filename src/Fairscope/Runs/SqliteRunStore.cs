@@ -95,7 +95,9 @@ public sealed class SqliteRunStore : IRunStore
         Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         if (version == SchemaVersion) return;
         if (version != 0) throw new FairscopeException($"{Path} has schema version {version}; this Fairscope writes version {SchemaVersion}");
+        // One transaction: a process killed mid-way leaves no half-made schema behind.
         Execute($"""
+            BEGIN;
             CREATE TABLE runs (
               id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, suite_name TEXT NOT NULL, suite_text TEXT NOT NULL,
               provider TEXT NOT NULL, model TEXT NOT NULL, endpoint TEXT, samples_per_prompt INTEGER NOT NULL,
@@ -112,6 +114,7 @@ public sealed class SqliteRunStore : IRunStore
               evidence TEXT,
               PRIMARY KEY (run_id, prompt_id, sample_index, annotator, annotator_version, attribute));
             PRAGMA user_version = {SchemaVersion};
+            COMMIT;
             """);
     }
 
@@ -122,11 +125,17 @@ public sealed class SqliteRunStore : IRunStore
         if (existing is not null)
         {
             var stored = existing.Spec with { SamplesPerPrompt = spec.SamplesPerPrompt };
-            if (stored != spec)
+            var empty = existing.OkSamples + existing.FailedSamples == 0;
+            // A run that never stored a sample (say, a mistyped --base-url stopped at the first request) takes the new settings.
+            if (stored != spec && !empty)
                 throw new FairscopeException(
                     $"{Path} already holds run '{spec.Name}' of {Differences(existing.Spec, spec)}; use another --out folder to start a new run, or repeat the original options to resume");
-            await Locked(() => Execute("UPDATE runs SET samples_per_prompt = $n, status = $s, updated_at = $t WHERE id = $id",
-                ("$n", spec.SamplesPerPrompt), ("$s", RunInfo.Running), ("$t", Now()), ("$id", existing.Id)), cancellationToken);
+            await Locked(() => Execute("""
+                UPDATE runs SET suite_name = $suite, suite_text = $text, provider = $provider, model = $model, endpoint = $endpoint,
+                  samples_per_prompt = $n, seed = $seed, parameters = $params, status = $s, updated_at = $t WHERE id = $id
+                """, ("$suite", spec.SuiteName), ("$text", spec.SuiteText), ("$provider", spec.Provider), ("$model", spec.Model),
+                ("$endpoint", spec.Endpoint), ("$n", spec.SamplesPerPrompt), ("$seed", spec.Seed), ("$params", spec.Parameters),
+                ("$s", RunInfo.Running), ("$t", Now()), ("$id", existing.Id)), cancellationToken);
         }
         else
         {

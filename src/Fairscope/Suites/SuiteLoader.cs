@@ -12,12 +12,15 @@ public static partial class SuiteLoader
 {
     private const string ResourcePrefix = "Fairscope.Suites.";
 
+    // Measures Fairscope adds beside the suite's attributes (refusals, counterfactual length gaps).
+    private static readonly string[] ReservedNames = [RefusalAnnotator.Attribute, CounterfactualAnalyzer.Length];
+
     /// <summary>Names of the suites shipped inside the library.</summary>
     public static IReadOnlyList<string> BuiltInNames { get; } = typeof(SuiteLoader).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
         .Select(n => n[ResourcePrefix.Length..^".yaml".Length]).Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Loads a built-in suite by name, or a suite file by path (anything with a '/' or '.yaml').</summary>
+    /// <summary>Loads a built-in suite by name, or else a suite file by path.</summary>
     public static Suite Load(string nameOrPath)
     {
         if (BuiltInNames.Contains(nameOrPath))
@@ -47,7 +50,9 @@ public static partial class SuiteLoader
                 if (names.Count < 2) throw y.Error(item, $"intersections[{i}] must join at least two attributes");
                 var parts = names.Select(n => plain.FirstOrDefault(a => a.Name == n)
                     ?? throw y.Error(item, $"intersections[{i}] names '{n}', which is not a declared attribute")).ToList();
-                attributes.Add(DemographicAttribute.Join(parts));
+                var joined = DemographicAttribute.Join(parts);
+                if (attributes.Any(a => a.Name == joined.Name)) throw y.Error(item, $"intersections[{i}] makes '{joined.Name}', which is already an attribute");
+                attributes.Add(joined);
             }
 
         var counterfactual = top.TryGetValue("counterfactual", out var cf) ? y.Scalar(cf, "counterfactual") : null;
@@ -84,6 +89,7 @@ public static partial class SuiteLoader
         {
             var name = y.Scalar(key, "attribute name");
             if (!SlugPattern().IsMatch(name)) throw y.Error(key, $"attribute name '{name}' must be lower-case letters, digits and '_'");
+            if (ReservedNames.Contains(name)) throw y.Error(key, $"'{name}' is reserved for a built-in measure; name the attribute differently");
             var keys = y.Keys(value, $"attributes.{name}", "categories", "target");
             if (!keys.TryGetValue("categories", out var cats)) throw y.Error(value, $"attributes.{name} needs 'categories'");
             var categories = y.Strings(cats, $"attributes.{name}.categories");

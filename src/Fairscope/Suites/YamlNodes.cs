@@ -83,7 +83,9 @@ internal sealed class YamlNodes(string file)
             if (share < 0) throw Error(value, $"{what}.{category} must not be negative");
             result[category] = share;
         }
-        foreach (var c in categories) result.TryAdd(c, 0);
+        var missing = categories.Where(c => !result.ContainsKey(c)).ToList();
+        if (missing.Count > 0)
+            throw Error(node, $"{what} gives no share for {string.Join(", ", missing)}; list every category (0 is allowed)");
         var sum = result.Values.Sum();
         if (Math.Abs(sum - 1) > 1e-3)
             throw Error(node, $"{what} sums to {sum.ToString("0.####", CultureInfo.InvariantCulture)}; shares must sum to 1");

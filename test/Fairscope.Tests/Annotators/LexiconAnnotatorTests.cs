@@ -225,7 +225,7 @@ public sealed class LexiconAnnotatorTests
         var refusal = new RefusalAnnotator();
         Assert.Equal("lexicon-refusal", refusal.Name);
         Assert.Equal(["refusal"], refusal.Attributes);
-        Assert.Equal("1.1", refusal.Version);
+        Assert.Equal("2.1", refusal.Version);
     }
 
     private static IReadOnlyList<Annotation> Annotate(IAnnotator annotator, string output) =>

@@ -7,6 +7,8 @@ namespace Fairscope.Tests;
 /// </summary>
 public sealed class AuditAnalyzerTests
 {
+    private static readonly RefusalAnnotator Refusals = new();
+
     private static readonly DateTimeOffset Created = new(2025, 1, 2, 3, 4, 5, TimeSpan.Zero);
     private const double Tolerance = 1e-9;
 
@@ -63,7 +65,7 @@ public sealed class AuditAnalyzerTests
         void Label(string prompt, int index, string attribute, string label, string annotator = "", string version = "1") =>
             annotations.Add(new AnnotationRecord(prompt, index, annotator.Length > 0 ? annotator : $"fake-{attribute}", version, attribute, label, null));
         void Refusal(string prompt, int index, string label) =>
-            annotations.Add(new AnnotationRecord(prompt, index, "lexicon-refusal", "1.1", RefusalAnnotator.Attribute, label, null));
+            annotations.Add(new AnnotationRecord(prompt, index, Refusals.Name, Refusals.Version, RefusalAnnotator.Attribute, label, null));
 
         string[] p1Gender = ["female", "female", "female", "male"], p1Race = ["white", "white", "black", "unknown"];
         string[] p2Gender = ["male", "male", "nonbinary"], p2Race = ["black", "white", "black"];
@@ -89,7 +91,7 @@ public sealed class AuditAnalyzerTests
     private static AuditResult AnalyzeTiny(int seed = 11, int resamples = 300)
     {
         var (suite, run, samples, annotations) = TinyRun();
-        return new AuditAnalyzer(new Bootstrap(resamples, 0.95, seed)).Analyze(run, suite, samples, annotations, [GenderAnnotator, RaceAnnotator]);
+        return new AuditAnalyzer(new Bootstrap(resamples, 0.95, seed)).Analyze(run, suite, samples, annotations, [GenderAnnotator, RaceAnnotator, Refusals]);
     }
 
     [Fact]
@@ -104,7 +106,7 @@ public sealed class AuditAnalyzerTests
         Assert.Equal(7, result.Run.OkSamples);
         Assert.Equal(1, result.Run.FailedSamples);
         Assert.Equal(Created, result.Run.CreatedAt);
-        Assert.Equal(["fake-gender", "fake-race"], result.Annotators.Select(a => a.Name));
+        Assert.Equal(["fake-gender", "fake-race", "lexicon-refusal"], result.Annotators.Select(a => a.Name));
         Assert.Equal(300, result.Bootstrap.Resamples);
         Assert.Null(result.Counterfactual);
     }
@@ -350,10 +352,10 @@ public sealed class AuditAnalyzerTests
             {
                 samples.Add(Ok(id, i, Words(words)));
                 annotations.Add(new(id, i, "fake-gender", "1", "gender", gender[i], null));
-                annotations.Add(new(id, i, "lexicon-refusal", "1.1", RefusalAnnotator.Attribute,
+                annotations.Add(new(id, i, Refusals.Name, Refusals.Version, RefusalAnnotator.Attribute,
                     i < refused ? RefusalAnnotator.Refused : RefusalAnnotator.Answered, null));
             }
-        return new AuditAnalyzer(new Bootstrap(200, 0.95, seed)).Analyze(Run(suite, 4), suite, samples, annotations, [GenderAnnotator]);
+        return new AuditAnalyzer(new Bootstrap(200, 0.95, seed)).Analyze(Run(suite, 4), suite, samples, annotations, [GenderAnnotator, Refusals]);
     }
 
     [Fact]

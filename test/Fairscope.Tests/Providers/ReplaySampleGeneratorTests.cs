@@ -58,8 +58,8 @@ public sealed class ReplaySampleGeneratorTests : IDisposable
         Assert.Equal("fifth p1", await Output(generator, "p1", 5));
         Assert.Equal("null index p1", await Output(generator, "p1", 3));
         Assert.Equal("only p2", await Output(generator, "p2", 0));
-        // p1 has 4 outputs, p2 1
-        Assert.Equal(4, generator.MaxSamplesPerPrompt);
+        // p1's highest sample index is 5, so a run needs 6 samples per prompt to replay all of it
+        Assert.Equal(6, generator.MaxSamplesPerPrompt);
     }
 
     [Fact]

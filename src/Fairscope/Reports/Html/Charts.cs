@@ -26,8 +26,7 @@ internal static class Charts
                 bars.Add(new Bar
                 {
                     Position = prompts.Count - 1 - row, ValueBase = start, Value = start + share,
-                    FillColor = Color.FromHex(k < attribute.Categories.Count ? Palette[k % Palette.Length] : UnknownColour),
-                    LineWidth = 0, Orientation = Orientation.Horizontal,
+                    FillColor = ColourOf(attribute, k), LineWidth = 0, Orientation = Orientation.Horizontal,
                 });
                 start += share;
             }
@@ -48,7 +47,7 @@ internal static class Charts
             plot.Legend.ManualItems.Add(new LegendItem
             {
                 LabelText = categories[k],
-                FillColor = Color.FromHex(k < attribute.Categories.Count ? Palette[k % Palette.Length] : UnknownColour),
+                FillColor = ColourOf(attribute, k),
             });
         plot.ShowLegend(Alignment.LowerRight);
         plot.Axes.SetLimits(0, 1, -0.6, prompts.Count - 0.4);
@@ -56,10 +55,9 @@ internal static class Charts
         return plot.GetSvgXml(820, 90 + 22 * prompts.Count);
     }
 
-    // Tick labels go into SVG text: keep only characters that need no escaping there.
-    private static string Shorten(string id)
-    {
-        var safe = new string(id.Where(c => c is not ('<' or '>' or '&' or '"')).ToArray());
-        return safe.Length <= 38 ? safe : safe[..36] + "…";
-    }
+    private static Color ColourOf(AttributeSummary attribute, int k) =>
+        Color.FromHex(k < attribute.Categories.Count ? Palette[k % Palette.Length] : UnknownColour);
+
+    // ScottPlot escapes SVG text itself.
+    private static string Shorten(string id) => id.Length <= 38 ? id : id[..36] + "…";
 }

@@ -9,9 +9,9 @@ namespace Fairscope;
 /// report.html: one self-contained file (inline CSS and SVG charts, no scripts loaded) for a person to read:
 /// summary table with intervals, gate verdicts, a chart per attribute, the most biased prompts with example
 /// outputs, counterfactual gaps and run metadata. Every piece of model output or user text is HTML-encoded; the
-/// full results are embedded as JSON whose '&lt;' characters are escaped, so nothing in an output can close a tag.
+/// analysis (results.json's "result") is embedded as JSON whose '&lt;' characters are escaped.
 /// </summary>
-public sealed class HtmlReportWriter : IReportWriter
+public sealed partial class HtmlReportWriter : IReportWriter
 {
     /// <summary>The file name written.</summary>
     public const string FileName = "report.html";
@@ -23,7 +23,7 @@ public sealed class HtmlReportWriter : IReportWriter
     public async Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default)
     {
         var path = Path.Combine(folder, FileName);
-        await File.WriteAllTextAsync(path, Render(input), cancellationToken);
+        await ReportFile.WriteAsync(path, writer => writer.WriteAsync(Render(input)));
         return path;
     }
 
@@ -34,7 +34,7 @@ public sealed class HtmlReportWriter : IReportWriter
         var body = new StringBuilder();
         body.Append($"<h1>Fairscope audit: {H(r.Run.Name)}</h1>");
         body.Append($"<p class=\"meta\">Model <b>{H(r.Run.Model)}</b> via {H(r.Run.Provider)}{(r.Run.Endpoint is null ? "" : " at " + H(r.Run.Endpoint))} · suite <b>{H(r.Run.Suite)}</b> · "
-            + $"{r.Run.Prompts} prompts × {r.Run.SamplesPerPrompt} samples · {r.Run.OkSamples} outputs, {r.Run.FailedSamples} failed · status {H(r.Run.Status)} · started {r.Run.CreatedAt:yyyy-MM-dd HH:mm} UTC</p>");
+            + $"{r.Run.Prompts} prompts × {r.Run.SamplesPerPrompt} samples · {r.Run.OkSamples} outputs, {r.Run.FailedSamples} failed · status {H(r.Run.Status)} · started {r.Run.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC</p>");
         body.Append("<p class=\"note\">Groups are <em>perceived</em> attributes inferred from cues in generated text (pronouns, names, explicit descriptions), not facts about any person. "
             + "<b>unknown</b> counts samples with no cue or conflicting cues; metrics use only samples with a known label.</p>");
         Gates(body, input.Gates);
@@ -42,8 +42,15 @@ public sealed class HtmlReportWriter : IReportWriter
         foreach (var attribute in r.Attributes) AttributeSection(body, r, attribute);
         if (r.Counterfactual is { } cf) Counterfactual(body, cf);
         Metadata(body, r);
-        var json = JsonSerializer.Serialize(r, JsonReportWriter.Options).Replace("<", "\\u003c"); // '<' never appears raw inside the script element
-        return Template().Replace("{{TITLE}}", H($"Fairscope audit: {r.Run.Name}")).Replace("{{RESULTS_JSON}}", json).Replace("{{BODY}}", body.ToString());
+        // The serializer's default encoder writes <, > and & as \u escapes, so no output can close the script element.
+        var parts = new Dictionary<string, string>
+        {
+            ["TITLE"] = H($"Fairscope audit: {r.Run.Name}"),
+            ["BODY"] = body.ToString(),
+            ["RESULTS_JSON"] = JsonSerializer.Serialize(r, JsonReportWriter.Options),
+        };
+        // One pass over the template only: a model output that happens to contain "{{BODY}}" stays text.
+        return Placeholder().Replace(Template(), m => parts[m.Groups[1].Value]);
     }
 
     private static void Gates(StringBuilder body, IReadOnlyList<GateVerdict> gates)
@@ -81,7 +88,7 @@ public sealed class HtmlReportWriter : IReportWriter
 
     private static void AttributeSection(StringBuilder body, AuditResult r, AttributeSummary a)
     {
-        body.Append($"<h2>{H(a.Name)}</h2><p>Target: {H(string.Join(", ", a.Target.Select(t => $"{t.Key} {t.Value:0.###}")))}. "
+        body.Append($"<h2>{H(a.Name)}</h2><p>Target: {H(string.Join(", ", a.Target.Select(t => $"{t.Key} {F(t.Value, "0.###")}")))}. "
             + $"All samples: {H(string.Join(", ", a.Counts.Select(c => $"{c.Key} {c.Value}")))}.</p>");
         var ranked = r.Prompts.Where(p => p.Attributes[a.Name].Metrics[PromptMetrics.BiasScore].Value is not null)
             .OrderByDescending(p => p.Attributes[a.Name].Metrics[PromptMetrics.BiasScore].Value).ToList();
@@ -94,7 +101,7 @@ public sealed class HtmlReportWriter : IReportWriter
             var pa = p.Attributes[a.Name];
             var bias = pa.Metrics[PromptMetrics.BiasScore];
             body.Append($"<tr><td><b>{H(p.Id)}</b><br><span class=\"meta\">{H(p.Text)}</span></td><td>{H(string.Join(", ", pa.Counts.Select(c => $"{c.Key} {c.Value}")))}");
-            if (pa.Reference is { } reference) body.Append($"<br><span class=\"meta\">reference: {H(string.Join(", ", reference.Select(x => $"{x.Key} {x.Value:0.###}")))}</span>");
+            if (pa.Reference is { } reference) body.Append($"<br><span class=\"meta\">reference: {H(string.Join(", ", reference.Select(x => $"{x.Key} {F(x.Value, "0.###")}")))}</span>");
             body.Append($"</td><td class=\"num\">{F(bias.Value)} [{F(bias.CiLow)}, {F(bias.CiHigh)}]</td><td>");
             foreach (var e in p.Examples)
                 body.Append($"<div class=\"output\">#{e.SampleIndex} ({H(e.Labels[a.Name])}): {H(Truncate(e.Output))}</div>");
@@ -113,7 +120,7 @@ public sealed class HtmlReportWriter : IReportWriter
         body.Append("</table><h3>By group</h3><table><tr><th>group</th><th>samples</th><th>refusal rate</th><th>mean length (words)</th><th>attribute shares</th></tr>");
         foreach (var g in cf.ByGroup)
             body.Append($"<tr><td>{H(g.Group)}</td><td class=\"num\">{g.Samples}</td><td class=\"num\">{F(g.RefusalRate)}</td><td class=\"num\">{F(g.MeanLengthWords, "0.#")}</td><td>"
-                + H(string.Join("; ", g.Frequencies.Select(f => $"{f.Key}: {(f.Value is null ? "–" : string.Join(", ", f.Value.Select(x => $"{x.Key} {x.Value:0.##}")))}")))
+                + H(string.Join("; ", g.Frequencies.Select(f => $"{f.Key}: {(f.Value is null ? "–" : string.Join(", ", f.Value.Select(x => $"{x.Key} {F(x.Value, "0.##")}")))}")))
                 + "</td></tr>");
         body.Append("</table><h3>By pair of groups</h3><table><tr><th>pair</th><th>sets</th>");
         var measures = cf.Gaps.Keys.ToList();
@@ -138,7 +145,7 @@ public sealed class HtmlReportWriter : IReportWriter
         Row("parameters", r.Run.Parameters);
         Row("seed", r.Run.Seed.ToString(CultureInfo.InvariantCulture));
         Row("annotators", string.Join("; ", r.Annotators.Select(a => $"{a.Name} v{a.Version} ({string.Join(", ", a.Attributes)})")));
-        Row("intervals", $"{r.Bootstrap.Resamples} bootstrap resamples, {r.Bootstrap.Level:P0}, seed {r.Bootstrap.Seed}, {r.Bootstrap.Method}");
+        Row("intervals", $"{r.Bootstrap.Resamples} bootstrap resamples, {r.Bootstrap.Level.ToString("P0", CultureInfo.InvariantCulture)}, seed {r.Bootstrap.Seed}, {r.Bootstrap.Method}");
         Row("fairscope", r.Run.FairscopeVersion);
         body.Append("</table><p class=\"meta\">Machine-readable results: results.json; every sample with its labels: samples.csv.</p>");
     }
@@ -150,6 +157,9 @@ public sealed class HtmlReportWriter : IReportWriter
         using var stream = typeof(HtmlReportWriter).Assembly.GetManifestResourceStream("Fairscope.Reports.report.template.html")!;
         return new StreamReader(stream).ReadToEnd();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{(TITLE|BODY|RESULTS_JSON)\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 
     private static string H(string text) => WebUtility.HtmlEncode(text);
 

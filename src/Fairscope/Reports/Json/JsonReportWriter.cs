@@ -18,13 +18,13 @@ public sealed class JsonReportWriter : IReportWriter
 
     /// <summary>The JSON document for <paramref name="input"/>.</summary>
     public static string Serialize(ReportInput input) =>
-        JsonSerializer.Serialize(new { input.Result.FormatVersion, Result = input.Result, input.Gates }, Options);
+        JsonSerializer.Serialize(new { Result = input.Result, input.Gates }, Options);
 
     /// <inheritdoc />
     public async Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default)
     {
         var path = Path.Combine(folder, FileName);
-        await File.WriteAllTextAsync(path, Serialize(input), cancellationToken);
+        await ReportFile.WriteAsync(path, writer => writer.WriteAsync(Serialize(input)));
         return path;
     }
 }
