@@ -76,9 +76,12 @@ public sealed partial class NameCues
             if (!_categoryByName.TryGetValue(StripAccents(word.Value), out var category)) continue;
             var previous = i > 0 ? words[i - 1] : null;
             var next = i + 1 < words.Count ? words[i + 1] : null;
+            var afterName = previous is not null && IsAdjacent(text, previous, word);
+            // A surname follows a capitalised name; a first name is followed by one or stands mid-sentence, but never
+            // in surname position ("Mary Washington": Washington is no male first-name cue here).
             var presented = _surnames
-                ? previous is not null && IsAdjacent(text, previous, word)
-                : (next is not null && IsAdjacent(text, word, next)) || !StartsSentence(text, word.Index);
+                ? afterName
+                : !afterName && ((next is not null && IsAdjacent(text, word, next)) || !StartsSentence(text, word.Index));
             if (presented) yield return (category, word.Value);
         }
     }

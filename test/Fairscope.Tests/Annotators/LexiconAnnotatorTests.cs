@@ -346,4 +346,13 @@ public sealed class LexiconAnnotatorTests
         var e = Assert.Throws<FairscopeException>(() => Lexicon.Load("/nonexistent/lexicon.yaml"));
         Assert.Contains("/nonexistent/lexicon.yaml", e.Message);
     }
+
+    [Fact]
+    public void A_surname_that_is_also_a_first_name_gives_no_first_name_cue()
+    {
+        // "Washington" is a male first name in the birth records, but here it is Mary's surname.
+        var label = LexiconAnnotator.BuiltIn("gender")!.Label("Mary Washington is a nurse. She works nights.");
+        Assert.Equal("female", label.Label);
+        Assert.DoesNotContain("washington", label.Evidence);
+    }
 }
