@@ -12,6 +12,7 @@ public static class FairscopeCli
         ReportCommand.Create(),
         SuitesCommand.Create(),
         RunsCommand.Create(),
+        WorldCommand.Create(),
     };
 
     /// <summary>Runs a command line and returns the exit code (see <see cref="CommandRunner"/>).</summary>

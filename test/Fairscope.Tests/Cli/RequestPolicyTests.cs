@@ -82,5 +82,12 @@ public sealed class RequestPolicyTests
         var (missing, errors) = await CliHarness.RunAsync("runs", temp.Sub("nowhere"));
         Assert.Equal(2, missing);
         Assert.Contains("does not exist", errors);
+
+        Assert.Equal(0, (await CliHarness.RunAsync("world", "--out", temp.Sub("world"), "--people", "5", "--gender-strength", "0.8")).Exit);
+        Assert.Equal(60, File.ReadAllLines(Path.Combine(temp.Sub("world"), "stories.jsonl")).Length);
+        Assert.Equal(61, File.ReadAllLines(Path.Combine(temp.Sub("world"), "people.csv")).Length);
+        var (bad, badErrors) = await CliHarness.RunAsync("world", "--out", temp.Sub("w2"), "--gender-strength", "2");
+        Assert.Equal(2, bad);
+        Assert.Contains("gender strength must be between 0 and 1", badErrors);
     }
 }
