@@ -8,9 +8,9 @@ internal static class AuditCommand
     public static Command Create()
     {
         var suite = new Option<string>("--suite") { Description = "Built-in suite name (see 'fairscope suites') or a suite YAML file", Required = true };
-        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint) or replay (a JSONL/CSV file of outputs)", DefaultValueFactory = _ => "openai" };
+        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process) or replay (a JSONL/CSV file of outputs)", DefaultValueFactory = _ => "openai" };
         var baseUrl = new Option<string?>("--base-url") { Description = $"Endpoint base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default {OpenAIEndpoint.DefaultBaseUrl})" };
-        var model = new Option<string?>("--model") { Description = "Model name at the endpoint (replay: a label for the run; default the file name)" };
+        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt); replay: a label (default the file name)" };
         var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; optional for local servers", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
         var replay = new Option<string?>("--replay") { Description = "With --provider replay: the JSONL or CSV file of outputs keyed by prompt_id" };
         var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default: the stored run's, else 20; replay: the file's highest sample_index + 1)" };
@@ -53,6 +53,14 @@ internal static class AuditCommand
                     generator = new ChatSampleGenerator(OpenAIEndpoint.CreateChatClient(endpoint, modelName, parse.GetValue(apiKeyEnv)!, retry), modelName, generation);
                     parameters = generation.ToJson();
                     break;
+                case "builtin":
+                    var directory = parse.GetValue(model) ?? throw new FairscopeException("--provider builtin needs --model DIRECTORY (a GPT-2-style model directory)");
+                    generator = new BuiltinSampleGenerator(LanguageModel.Load(directory), generation);
+                    modelName = Path.GetFullPath(directory);
+                    var withWeights = System.Text.Json.Nodes.JsonNode.Parse(generation.ToJson())!.AsObject();
+                    withWeights["model_sha256"] = HashOf(Path.Combine(directory, GptCheckpoint.WeightsFileName));
+                    parameters = withWeights.ToJsonString();
+                    break;
                 case "replay":
                     var file = parse.GetValue(replay) ?? throw new FairscopeException("--provider replay needs --replay FILE (JSONL or CSV of outputs keyed by prompt_id)");
                     var replayed = ReplaySampleGenerator.Load(file, loaded);
@@ -62,7 +70,7 @@ internal static class AuditCommand
                     generator = replayed;
                     break;
                 default:
-                    throw new FairscopeException($"unknown provider '{kind}'; use openai or replay");
+                    throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin or replay");
             }
             using var _ = generator;
             var folder = parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
@@ -106,5 +114,12 @@ internal static class AuditCommand
             return Summary.Print(report, folder);
         }));
         return command;
+    }
+
+    // The weights' hash is part of the run's identity: resuming against a retrained model is refused.
+    private static string HashOf(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
     }
 }

@@ -28,6 +28,19 @@ internal static class CliHarness
     public static JsonElement Results(string folder) =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "results.json"))).RootElement.GetProperty("result");
 
+    /// <summary>Every stored output by (prompt id, sample index), read with plain SQL.</summary>
+    public static Dictionary<(string, int), string?> StoredOutputs(string folder)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "run.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT prompt_id, sample_index, output FROM samples";
+        using var reader = command.ExecuteReader();
+        var outputs = new Dictionary<(string, int), string?>();
+        while (reader.Read()) outputs[(reader.GetString(0), reader.GetInt32(1))] = reader.IsDBNull(2) ? null : reader.GetString(2);
+        return outputs;
+    }
+
     /// <summary>(prompt id, sample index, ok) of every stored sample, read with plain SQL.</summary>
     public static List<(string PromptId, int Index, bool Ok)> StoredSamples(string folder)
     {

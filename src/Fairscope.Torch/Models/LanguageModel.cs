@@ -1,0 +1,64 @@
+namespace Fairscope;
+
+/// <summary>
+/// A GPT with its tokenizer, stored as one directory in the Hugging Face GPT-2 layout (config.json,
+/// model.safetensors, vocab.json + merges.txt or tokenizer.json), so a GPT-2-family model a user has on disk loads
+/// the same way as one Fairscope trained. Text in, text out; thread-safe by serialising inference (on a CPU the
+/// math library already uses every core for one request).
+/// </summary>
+public sealed class LanguageModel : IDisposable
+{
+    private readonly Lock _gate = new();
+
+    /// <summary>Bundles a model and a tokenizer; the tokenizer's ids must fit the model's vocabulary.</summary>
+    public LanguageModel(Gpt model, TextTokenizer tokenizer, string origin)
+    {
+        if (tokenizer.VocabularySize > model.Config.VocabSize)
+            throw new FairscopeException($"{origin}: the tokenizer has {tokenizer.VocabularySize} tokens but the model only {model.Config.VocabSize}");
+        (Model, Tokenizer, Origin) = (model, tokenizer, origin);
+    }
+
+    /// <summary>The transformer.</summary>
+    public Gpt Model { get; }
+
+    /// <summary>Its tokenizer.</summary>
+    public TextTokenizer Tokenizer { get; }
+
+    /// <summary>The directory it came from, for messages.</summary>
+    public string Origin { get; }
+
+    /// <summary>Loads a model directory.</summary>
+    public static LanguageModel Load(string directory)
+    {
+        if (!Directory.Exists(directory)) throw new FairscopeException($"model directory {directory} does not exist");
+        return new LanguageModel(GptCheckpoint.Load(directory), TextTokenizer.Load(directory), directory);
+    }
+
+    /// <summary>Writes the model and tokenizer into <paramref name="directory"/>.</summary>
+    public void Save(string directory, long step = 0, long? seed = null)
+    {
+        GptCheckpoint.Save(Model, directory, step, seed);
+        Tokenizer.Save(directory);
+    }
+
+    /// <summary>Continues <paramref name="prompt"/> (see <see cref="Gpt.Generate"/>), stopping at end of text; a prompt longer
+    /// than the context keeps its last tokens.</summary>
+    public string Complete(string prompt, int maxTokens, float temperature, long seed, int topK = 0, float topP = 1)
+    {
+        var ids = Tokenizer.Encode(prompt);
+        if (ids.Length == 0 && Tokenizer.EndOfTextId is { } start) ids = [start]; // condition an empty prompt on the document start
+        if (ids.Length == 0) throw new FairscopeException($"{Origin}: an empty prompt needs a tokenizer with an end-of-text token");
+        var context = ids.Length < Model.Config.ContextLength ? ids : ids[^(Model.Config.ContextLength - 1)..];
+        lock (_gate)
+            return Tokenizer.Decode(Model.Generate(context, maxTokens, temperature, topK, topP, seed, Tokenizer.EndOfTextId), skipSpecialTokens: true);
+    }
+
+    /// <summary>Exact log-probability (natural log) of <paramref name="continuation"/> after <paramref name="prefix"/>.</summary>
+    public double LogProbability(string prefix, string continuation)
+    {
+        lock (_gate) return Model.LogProbabilities(Tokenizer.Encode(prefix), Tokenizer.Encode(continuation)).Total;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+}
