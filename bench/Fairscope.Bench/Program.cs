@@ -6,11 +6,13 @@ using Microsoft.Extensions.AI;
 // Benchmarks recorded in docs/benchmarks.md. Usage:
 //   dotnet run -c Release --project bench/Fairscope.Bench -- throughput   (samples stored per second against a loopback fake endpoint)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- metrics      (bias score + 1,000-resample bootstrap over 1,000,000 samples)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- train small|medium   (built-in GPT training and generation speed)
 return args.FirstOrDefault() switch
 {
     "throughput" => await Throughput.RunAsync(),
     "metrics" => Metrics.Run(),
     "serve" => await Throughput.ServeAsync(int.Parse(args[1])),
+    "train" => Training.Run(args.ElementAtOrDefault(1) ?? "small"),
     _ => Usage(),
 };
 
@@ -92,6 +94,38 @@ internal static class Throughput
             return (seconds, stored, (after.Held - before.Held) / Math.Max(1, after.Requests - before.Requests));
         }
         finally { Directory.Delete(folder, recursive: true); }
+    }
+}
+
+/// <summary>Training and generation speed of the built-in GPT on random tokens (same shapes as bench/pytorch_reference.py).</summary>
+internal static class Training
+{
+    public static int Run(string size)
+    {
+        var (config, batch) = size switch
+        {
+            "small" => (new GptConfig(VocabSize: 512, ContextLength: 64, Layers: 2, Heads: 4, Width: 128), 16),
+            "medium" => (new GptConfig(VocabSize: 2048, ContextLength: 128, Layers: 4, Heads: 8, Width: 256), 16),
+            _ => throw new ArgumentException($"unknown size {size}; use small or medium"),
+        };
+        var random = new Random(0);
+        var examples = Enumerable.Range(0, 256).Select(_ => new TrainingExample(
+            Enumerable.Range(0, config.ContextLength + 1).Select(_ => random.Next(config.VocabSize)).ToArray())).ToList();
+        using var model = new Gpt(config, seed: 0);
+        TrainingResult Steps(int n) => new LanguageModelTrainer(new TrainerConfig(Steps: n, BatchSize: batch, WarmupSteps: 0, EvalEvery: 0)).Train(model, examples);
+        Steps(5); // warm-up: allocations, kernels
+        var result = Steps(30);
+        Console.WriteLine($"size {size}: {model.ParameterCount:N0} parameters, layers {config.Layers}, width {config.Width}, heads {config.Heads}, context {config.ContextLength}, vocab {config.VocabSize}, batch {batch}, torch threads {TorchSharp.torch.get_num_threads()}");
+        Console.WriteLine($"training: {result.TokensPerSecond:N0} tokens/s over 30 steps ({result.WallTime.TotalSeconds:0.00} s)");
+        foreach (var cached in new[] { true, false })
+        {
+            var clock = Stopwatch.StartNew();
+            var tokens = model.Generate([1], maxNewTokens: 200, temperature: 0, useCache: cached);
+            Console.WriteLine($"generation {(cached ? "with" : "without")} KV cache: {tokens.Length / clock.Elapsed.TotalSeconds:N0} tokens/s (200 tokens, greedy)");
+        }
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"peak working set {self.PeakWorkingSet64 / 1e6:0} MB");
+        return 0;
     }
 }
 
