@@ -13,6 +13,7 @@ public static class FairscopeCli
         SuitesCommand.Create(),
         RunsCommand.Create(),
         WorldCommand.Create(),
+        ServeCommand.Create(),
     };
 
     /// <summary>Runs a command line and returns the exit code (see <see cref="CommandRunner"/>).</summary>

@@ -206,10 +206,22 @@ public sealed class Gpt : Module<Tensor, Tensor>
     /// must be non-empty and both together must fit the context (one position fewer: the last token is only predicted).</summary>
     public (double[] PerToken, double Total) LogProbabilities(IReadOnlyList<int> prefix, IReadOnlyList<int> continuation)
     {
+        var (perToken, _) = LogProbabilities(prefix, continuation, top: 0);
+        return (perToken, perToken.Sum());
+    }
+
+    /// <summary>As <see cref="LogProbabilities(IReadOnlyList{int}, IReadOnlyList{int})"/>, and for each continuation
+    /// position also the <paramref name="top"/> most likely tokens there with their log-probabilities (most likely
+    /// first), taken from the same log-softmax: what an OpenAI-style server reports as top log-probabilities.</summary>
+    public (double[] PerToken, (int Token, double LogProbability)[][] Top) LogProbabilities(IReadOnlyList<int> prefix,
+        IReadOnlyList<int> continuation, int top)
+    {
+        if (top < 0) throw new FairscopeException($"GPT: top must be ≥ 0, got {top}");
+        top = (int)Math.Min(top, Config.VocabSize);
         CheckTokens(prefix, "prefix");
         CheckTokens(continuation, "continuation");
         if (prefix.Count == 0) throw new FairscopeException("GPT: the prefix must hold at least one token to condition on");
-        if (continuation.Count == 0) return ([], 0);
+        if (continuation.Count == 0) return ([], []);
         int length = prefix.Count + continuation.Count - 1;
         if (length > Config.ContextLength)
             throw new FairscopeException($"GPT: prefix ({prefix.Count}) and continuation ({continuation.Count}) need {length} positions; the context length is {Config.ContextLength}");
@@ -220,9 +232,20 @@ public sealed class Gpt : Module<Tensor, Tensor>
             var input = Ids(prefix.Concat(continuation.Take(continuation.Count - 1)), device); // (1, L)
             var logits = forward(input)[0, TensorIndex.Slice(prefix.Count - 1)]; // (N, V): position i predicts token i + 1
             var targets = Ids(continuation, device).view(-1, 1); // (N, 1)
-            var picked = logits.to(ScalarType.Float64).log_softmax(-1).gather(1, targets).view(-1).cpu(); // (N)
-            var perToken = picked.data<double>().ToArray();
-            return (perToken, perToken.Sum());
+            var logProbs = logits.to(ScalarType.Float64).log_softmax(-1); // (N, V)
+            var perToken = logProbs.gather(1, targets).view(-1).cpu().data<double>().ToArray(); // (N)
+            var best = new (int, double)[continuation.Count][];
+            if (top == 0)
+            {
+                for (int i = 0; i < best.Length; i++) best[i] = [];
+                return (perToken, best);
+            }
+            var (values, indices) = logProbs.topk(top, dim: 1); // (N, top), descending
+            var topValues = values.cpu().data<double>().ToArray();
+            var topIndices = indices.cpu().data<long>().ToArray();
+            for (int i = 0; i < best.Length; i++)
+                best[i] = Enumerable.Range(i * top, top).Select(j => ((int)topIndices[j], topValues[j])).ToArray();
+            return (perToken, best);
         });
     }
 

@@ -53,6 +53,27 @@ public sealed class LanguageModel : IDisposable
             return Tokenizer.Decode(Model.Generate(context, maxTokens, temperature, topK, topP, seed, Tokenizer.EndOfTextId), skipSpecialTokens: true);
     }
 
+    /// <summary>
+    /// Continues the token ids <paramref name="context"/> as <see cref="Complete"/> does (top-k off), then scores the new
+    /// tokens with the model (teacher forcing, one more forward pass), all under one lock so concurrent callers do not
+    /// interleave. The end-of-text token that stops generation is left out of the returned tokens and scores. The
+    /// context and <paramref name="maxTokens"/> must fit the context length together, so every new token is scored
+    /// with all the tokens generation saw.
+    /// </summary>
+    public ModelContinuation Continue(IReadOnlyList<int> context, int maxTokens, float temperature, float topP, long seed, int topLogProbabilities)
+    {
+        if (context.Count == 0 || context.Count + maxTokens > Model.Config.ContextLength + 1)
+            throw new FairscopeException($"{Origin}: {context.Count} context tokens and {maxTokens} new ones do not fit the context length {Model.Config.ContextLength}");
+        lock (_gate)
+        {
+            var produced = Model.Generate(context, maxTokens, temperature, 0, topP, seed, Tokenizer.EndOfTextId);
+            bool ended = produced.Length > 0 && produced[^1] == Tokenizer.EndOfTextId;
+            var tokens = ended ? produced[..^1] : produced;
+            var (perToken, top) = Model.LogProbabilities(context, tokens, topLogProbabilities);
+            return new ModelContinuation(tokens, ended, perToken, top);
+        }
+    }
+
     /// <summary>Exact log-probability (natural log) of <paramref name="continuation"/> after <paramref name="prefix"/>.</summary>
     public double LogProbability(string prefix, string continuation)
     {
@@ -62,3 +83,8 @@ public sealed class LanguageModel : IDisposable
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
 }
+
+/// <summary>New tokens from <see cref="LanguageModel.Continue"/>: <paramref name="EndOfText"/> when generation stopped at
+/// the end-of-text token (not among <paramref name="Tokens"/>); <paramref name="LogProbabilities"/> holds each token's
+/// exact log-probability and <paramref name="Top"/> the most likely tokens at each position.</summary>
+public sealed record ModelContinuation(int[] Tokens, bool EndOfText, double[] LogProbabilities, (int Token, double LogProbability)[][] Top);
