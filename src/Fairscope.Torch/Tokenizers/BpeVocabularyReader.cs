@@ -28,19 +28,22 @@ public static class BpeVocabularyReader
     /// <summary>Reads a vocab.json and a merges.txt from streams; the names are used in error messages.</summary>
     public static BpeVocabulary Read(Stream vocab, Stream merges, string vocabName = BpeVocabulary.VocabFileName, string mergesName = BpeVocabulary.MergesFileName)
     {
-        JsonElement root;
+        var tokens = ReadVocabObject(ParseJson(vocab, vocabName, "malformed vocabulary"), vocabName, "the file");
+        var mergeList = ReadMergesText(merges, mergesName);
+        return Build(tokens, mergeList, [], vocabName, mergesName);
+    }
+
+    private static JsonElement ParseJson(Stream stream, string name, string what)
+    {
         try
         {
-            using var document = JsonDocument.Parse(vocab);
-            root = document.RootElement.Clone();
+            using var document = JsonDocument.Parse(stream);
+            return document.RootElement.Clone();
         }
         catch (JsonException e)
         {
-            throw new FairscopeException($"{vocabName}: malformed vocabulary: not valid JSON ({e.Message})", e);
+            throw new FairscopeException($"{name}: {what}: not valid JSON ({e.Message})", e);
         }
-        var tokens = ReadVocabObject(root, vocabName, "the file");
-        var mergeList = ReadMergesText(merges, mergesName);
-        return Build(tokens, mergeList, [], vocabName, mergesName);
     }
 
     /// <summary>Reads a Hugging Face tokenizer.json at <paramref name="path"/>.</summary>
@@ -53,16 +56,7 @@ public static class BpeVocabularyReader
     /// <summary>Reads a Hugging Face tokenizer.json from a stream; the name is used in error messages.</summary>
     public static BpeVocabulary ReadTokenizerJson(Stream stream, string name = TokenizerJsonFileName)
     {
-        JsonElement root;
-        try
-        {
-            using var document = JsonDocument.Parse(stream);
-            root = document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new FairscopeException($"{name}: malformed tokenizer.json: not valid JSON ({e.Message})", e);
-        }
+        var root = ParseJson(stream, name, "malformed tokenizer.json");
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.Object)
             throw new FairscopeException($"{name}: unknown tokenizer format: no \"model\" object");
         string? type = model.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
