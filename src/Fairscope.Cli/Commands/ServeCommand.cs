@@ -29,7 +29,10 @@ internal static class ServeCommand
             var modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
             ModelServer server;
             try { server = await ModelServer.StartAsync(languageModel, modelId, address, portNumber, Console.Error, ct); }
-            catch (IOException e) { throw new FairscopeException($"cannot listen on {parse.GetValue(host)}:{portNumber}: {e.Message.Split('\n')[0]}"); }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                throw new FairscopeException($"cannot listen on {parse.GetValue(host)}:{portNumber}: {e.Message.Split('\n')[0]}");
+            }
             await using (server)
             {
                 Console.WriteLine($"fairscope: serving {modelId} at {server.BaseUrl} (Ctrl-C stops)");

@@ -28,7 +28,7 @@ internal static class WorldCommand
             var world = SyntheticWorld.Create(options);
             var folder = parse.GetValue(output)!;
             Directory.CreateDirectory(folder);
-            var random = new Random(options.Seed);
+            var random = new Random(options.Seed ^ 0x5eed7e47); // texts draw from their own sequence, not the world's
             await using (var csv = new StreamWriter(Path.Combine(folder, "people.csv")))
             {
                 Csv.WriteRecord(csv, ["id", "first_name", "last_name", "gender", "race", "age", "years", "occupation"]);

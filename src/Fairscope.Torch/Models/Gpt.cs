@@ -186,8 +186,10 @@ public sealed class Gpt : Module<Tensor, Tensor>
     }
 
     /// <summary>Mean cross-entropy of <paramref name="logits"/> (B, T, V) against <paramref name="targets"/> (B, T),
-    /// weighting each token's loss by <paramref name="weights"/> (B, T) when given: Σ wᵢ·lossᵢ / Σ wᵢ over the tokens
-    /// whose target is not <see cref="IgnoreIndex"/> (0 when no weight remains).</summary>
+    /// weighting each token's loss by <paramref name="weights"/> (B, T) when given: <c>(1/N) Σ wᵢ·lossᵢ</c> over the N tokens
+    /// whose target is not <see cref="IgnoreIndex"/> and whose weight is above 0 (0 when none remain). Weights are
+    /// absolute, as in anti-stereotype loss rescaling's <c>(1/N) Σ exp(−Skew_i)·L_i</c>: a batch of down-weighted
+    /// examples moves the model less; a weight of 0 masks a token out.</summary>
     public static Tensor Loss(Tensor logits, Tensor targets, Tensor? weights = null)
     {
         if (logits.dim() != 3 || !targets.shape.SequenceEqual(logits.shape[..2]))
@@ -198,7 +200,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
         var losses = F.cross_entropy(logits.reshape(-1, logits.shape[2]), flatTargets, ignore_index: IgnoreIndex, reduction: Reduction.None);
         var kept = flatTargets.ne(IgnoreIndex).to(losses.dtype);
         var w = weights is null ? kept : weights.reshape(-1).to(losses.dtype) * kept;
-        return (losses * w).sum() / w.sum().clamp_min(1e-12);
+        return (losses * w).sum() / w.gt(0).sum().to(losses.dtype).clamp_min(1);
     }
 
     /// <summary>The exact log-probability of each token of <paramref name="continuation"/> given

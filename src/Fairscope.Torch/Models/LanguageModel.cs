@@ -10,11 +10,12 @@ public sealed class LanguageModel : IDisposable
 {
     private readonly Lock _gate = new();
 
-    /// <summary>Bundles a model and a tokenizer; the tokenizer's ids must fit the model's vocabulary.</summary>
+    /// <summary>Bundles a model and a tokenizer of the same vocabulary size.</summary>
     public LanguageModel(Gpt model, TextTokenizer tokenizer, string origin)
     {
-        if (tokenizer.VocabularySize > model.Config.VocabSize)
-            throw new FairscopeException($"{origin}: the tokenizer has {tokenizer.VocabularySize} tokens but the model only {model.Config.VocabSize}");
+        // Equal sizes: a model with spare ids (a padded vocabulary) could sample an id the tokenizer cannot decode.
+        if (tokenizer.VocabularySize != model.Config.VocabSize)
+            throw new FairscopeException($"{origin}: the tokenizer has {tokenizer.VocabularySize} tokens but the model's vocabulary is {model.Config.VocabSize}; they must match");
         (Model, Tokenizer, Origin) = (model, tokenizer, origin);
     }
 
@@ -41,16 +42,17 @@ public sealed class LanguageModel : IDisposable
         Tokenizer.Save(directory);
     }
 
-    /// <summary>Continues <paramref name="prompt"/> (see <see cref="Gpt.Generate"/>), stopping at end of text; a prompt longer
-    /// than the context keeps its last tokens.</summary>
-    public string Complete(string prompt, int maxTokens, float temperature, long seed, int topK = 0, float topP = 1)
+    /// <summary>Continues <paramref name="prompt"/> (see <see cref="Gpt.Generate"/>, which keeps the last context-length
+    /// tokens of a long prompt), stopping at end of text; says whether it got there or ran out of tokens.</summary>
+    public (string Text, bool EndOfText) Complete(string prompt, int maxTokens, float temperature, long seed, int topK = 0, float topP = 1)
     {
         var ids = Tokenizer.Encode(prompt);
         if (ids.Length == 0 && Tokenizer.EndOfTextId is { } start) ids = [start]; // condition an empty prompt on the document start
         if (ids.Length == 0) throw new FairscopeException($"{Origin}: an empty prompt needs a tokenizer with an end-of-text token");
-        var context = ids.Length < Model.Config.ContextLength ? ids : ids[^(Model.Config.ContextLength - 1)..];
-        lock (_gate)
-            return Tokenizer.Decode(Model.Generate(context, maxTokens, temperature, topK, topP, seed, Tokenizer.EndOfTextId), skipSpecialTokens: true);
+        int[] generated;
+        lock (_gate) generated = Model.Generate(ids, maxTokens, temperature, topK, topP, seed, Tokenizer.EndOfTextId);
+        var ended = generated.Length > 0 && generated[^1] == Tokenizer.EndOfTextId;
+        return (Tokenizer.Decode(generated, skipSpecialTokens: true), ended);
     }
 
     /// <summary>

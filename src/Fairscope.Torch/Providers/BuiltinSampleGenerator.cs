@@ -9,8 +9,8 @@ public sealed class BuiltinSampleGenerator(LanguageModel model, GenerationOption
     {
         cancellationToken.ThrowIfCancellationRequested();
         var prompt = options.SystemPrompt is { } system ? system + "\n" + request.Prompt.Text : request.Prompt.Text;
-        var output = model.Complete(prompt, options.MaxOutputTokens, (float)options.Temperature, request.Seed);
-        return ValueTask.FromResult(new GeneratedSample(output, "stop"));
+        var (output, endOfText) = model.Complete(prompt, options.MaxOutputTokens, (float)options.Temperature, request.Seed);
+        return ValueTask.FromResult(new GeneratedSample(output, endOfText ? "stop" : "length"));
     }
 
     /// <inheritdoc />

@@ -19,7 +19,8 @@ namespace Fairscope;
 /// <list type="bullet">
 /// <item>Chat messages become one prompt (see <see cref="ServingRequest"/>); the model continues it as text.</item>
 /// <item>Choice i of n is sampled with seed + i; without a seed a random one is drawn. Equal requests with a seed get equal answers,
-/// and a chat request with seed s continues the same prompt as <c>--provider builtin</c> does with sample seed s.</item>
+/// and a chat request with seed s continues the same prompt as <c>--provider builtin</c> does with sample seed s, as long
+/// as the prompt and max_tokens fit the context together.</item>
 /// <item>The prompt keeps its last context length + 1 − max_tokens tokens, so every generated token is scored with the
 /// whole context it was sampled from; log-probabilities are the model's exact ones (temperature 1, before top-p).</item>
 /// <item>Streaming sends the same text (same seed, same tokens) one token per server-sent event after the choice has
@@ -41,11 +42,11 @@ public sealed class ModelServer : IAsyncDisposable
     public string ModelId { get; }
 
     /// <summary>The base URL clients use, ending in /v1.</summary>
-    public string BaseUrl { get; }
+    public string BaseUrl { get; private set; } = "";
 
-    private ModelServer(WebApplication app, LanguageModel model, string modelId, string baseUrl, TextWriter? errorLog)
+    private ModelServer(WebApplication app, LanguageModel model, string modelId, TextWriter? errorLog)
     {
-        (_app, _model, ModelId, BaseUrl) = (app, model, modelId, baseUrl);
+        (_app, _model, ModelId) = (app, model, modelId);
         _texts = new TokenTexts(model.Tokenizer);
         _errors = errorLog is null ? null : new TextWriterLogger(errorLog);
     }
@@ -60,14 +61,15 @@ public sealed class ModelServer : IAsyncDisposable
         builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>(); // Ctrl-C belongs to the caller, not to the host
         builder.WebHost.UseKestrel(o => o.Listen(address, port));
         var app = builder.Build();
-        ModelServer? server = null;
-        app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context, chat: true));
-        app.MapPost("/v1/completions", (HttpContext context) => server!.HandleAsync(context, chat: false));
-        app.MapGet("/v1/models", (HttpContext context) => server!.ModelsAsync(context));
+        // Made before the host starts, so a request that arrives at once finds it (the base URL follows the bind).
+        var server = new ModelServer(app, model, modelId, errorLog);
+        app.MapPost("/v1/chat/completions", (HttpContext context) => server.HandleAsync(context, chat: true));
+        app.MapPost("/v1/completions", (HttpContext context) => server.HandleAsync(context, chat: false));
+        app.MapGet("/v1/models", (HttpContext context) => server.ModelsAsync(context));
         app.MapFallback((HttpContext context) => ErrorAsync(context, 404, $"no route for {context.Request.Method} {context.Request.Path}", "invalid_request_error", null));
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new ModelServer(app, model, modelId, bound.TrimEnd('/') + "/v1", errorLog);
+        server.BaseUrl = bound.TrimEnd('/') + "/v1";
         return server;
     }
 

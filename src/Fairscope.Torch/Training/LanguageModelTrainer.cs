@@ -140,12 +140,14 @@ public sealed class LanguageModelTrainer
                 weights ??= ones(targets.shape, ScalarType.Float32, device);
                 var w = weights * targets.ne(Gpt.IgnoreIndex).to(ScalarType.Float32); // (B, T)
                 double batchWeight = w.sum().item<float>();
+                long batchTokens = w.gt(0).sum().item<long>();
                 if (batchWeight > 0)
                 {
-                    weightedLoss += Gpt.Loss(model.forward(input), targets, weights).item<float>() * batchWeight;
+                    // Gpt.Loss is Σ w·loss / (tokens with weight): undo that division, then report the weighted mean.
+                    weightedLoss += Gpt.Loss(model.forward(input), targets, weights).item<float>() * batchTokens;
                     totalWeight += batchWeight;
                 }
-                tokens += w.gt(0).sum().item<long>();
+                tokens += batchTokens;
             }
         }
         finally

@@ -17,7 +17,8 @@ public sealed class SyntheticWorld
         ["age"] = ["young", "middle_aged", "older"],
     };
 
-    // First names by gender and surnames by race: the cue lists the annotators also use (strong associations only).
+    // First names by gender and surnames by race, chosen from common names with strong associations (most are in the
+    // annotators' lists; "Mei" and "Wei" are not, so texts about them carry pronoun cues only).
     private static readonly Dictionary<string, string[]> FirstNames = new()
     {
         ["female"] = ["Mary", "Linda", "Susan", "Karen", "Maria", "Aisha", "Mei", "Priya", "Keisha", "Hannah", "Lucia", "Emily"],
@@ -75,13 +76,13 @@ public sealed class SyntheticWorld
     /// <summary>A short story naming the occupation, with pronouns, name and (sometimes) stated race; one per person.</summary>
     public string Story(Person p, Random random)
     {
-        var (she, her) = p.Gender == "female" ? ("she", "her") : ("he", "his");
+        var (she, him, her) = Pronouns(p);
         var who = random.NextDouble() < Options.ExplicitRaceRate ? $"a {p.Years}-year-old {Presented[p.Race]} {p.Occupation.Phrase}" : $"a {p.Years}-year-old {p.Occupation.Phrase}";
         var duty = Pick(random, [.. p.Occupation.Duties]);
         return random.Next(3) switch
         {
             0 => $"The {p.Occupation.Phrase} said that {she} would {duty} before noon. {p.FirstName} {p.LastName} is {who}.",
-            1 => $"{p.FirstName} {p.LastName} is {who}. Every morning {she} {ThirdPerson(duty)}, and {her} colleagues rely on {her}.",
+            1 => $"{p.FirstName} {p.LastName} is {who}. Every morning {she} {ThirdPerson(duty)}, and {her} colleagues rely on {him}.",
             _ => $"As {SuiteLoader.IndefiniteArticle(p.Occupation.Phrase)} {p.Occupation.Phrase}, {p.FirstName} {p.LastName} {ThirdPerson(duty)}. {Capitalise(she)} is {p.Years} years old.",
         };
     }
@@ -89,10 +90,13 @@ public sealed class SyntheticWorld
     /// <summary>A biography that describes the duties but never names the occupation (the classification input).</summary>
     public string Biography(Person p, Random random)
     {
-        var (she, her) = p.Gender == "female" ? ("She", "her") : ("He", "his");
+        var (she, _, her) = Pronouns(p);
         var duties = p.Occupation.Duties.OrderBy(_ => random.Next()).Take(2).ToList();
-        return $"{p.FirstName} {p.LastName} {ThirdPerson(duties[0])} and {ThirdPerson(duties[1])}. {she} has {random.Next(1, Math.Max(2, p.Years - 20))} years of experience, and {her} days are busy.";
+        return $"{p.FirstName} {p.LastName} {ThirdPerson(duties[0])} and {ThirdPerson(duties[1])}. {Capitalise(she)} has {random.Next(1, Math.Max(2, p.Years - 20))} years of experience, and {her} days are busy.";
     }
+
+    // Subject, object and possessive pronouns.
+    private static (string She, string Him, string Her) Pronouns(Person p) => p.Gender == "female" ? ("she", "her", "her") : ("he", "him", "his");
 
     /// <summary>English third-person singular of a base-form verb phrase: "fix wiring" → "fixes wiring".</summary>
     internal static string ThirdPerson(string phrase)

@@ -3,7 +3,8 @@ namespace Fairscope;
 /// <summary>
 /// How skewed the synthetic world is. For each attribute, the share of people in an occupation is
 /// <c>(1 − s)·target + s·onehot(stereotype)</c>: 0 is the target (fair) world, 1 gives every person in an occupation
-/// its stereotyped group. With a uniform binary target the gender bias score of each occupation is exactly s.
+/// its stereotyped group. With a uniform binary target the expected gender bias score of each occupation is s
+/// (without intersectional strength).
 /// <see cref="IntersectionalStrength"/> additionally moves that share of people to the joint stereotyped
 /// (gender, race) cell, a correlation the single-attribute marginals alone do not show.
 /// </summary>

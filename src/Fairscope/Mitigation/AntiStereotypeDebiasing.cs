@@ -23,6 +23,7 @@ public sealed class AntiStereotypeDebiasing
         double tau1 = 1, double tau2 = 1)
     {
         if (tau1 <= 0 || tau2 <= 0) throw new FairscopeException($"τ1 and τ2 must be positive (got {tau1}, {tau2})");
+        if (Math.Abs(desired.Values.Sum() - 1) > 1e-6) throw new FairscopeException($"desired shares must sum to 1, not {desired.Values.Sum()}");
         foreach (var (_, value) in examples)
             if (!desired.TryGetValue(value, out var share) || share <= 0)
                 throw new FairscopeException($"value '{value}' has no positive desired share; give every value a share above 0");

@@ -16,7 +16,8 @@ public static class BiasRatioMix
     {
         if (ratio is < 0 or > 1 || double.IsNaN(ratio)) throw new FairscopeException($"bias ratio must be between 0 and 1, not {ratio}");
         if (size < 1) throw new FairscopeException($"mix size must be at least 1, not {size}");
-        var fromAugmented = (int)Math.Round(ratio * size, MidpointRounding.AwayFromZero);
+        // In decimal: 0.29 × 50 is 14.499… in binary floating point, and must round to 15.
+        var fromAugmented = (int)Math.Round((decimal)ratio * size, MidpointRounding.AwayFromZero);
         var fromOriginal = size - fromAugmented;
         if (fromAugmented > augmented.Count || fromOriginal > original.Count)
             throw new FairscopeException($"a mix of {size} at ratio {ratio} needs {fromOriginal} original and {fromAugmented} augmented examples; there are {original.Count} and {augmented.Count}");

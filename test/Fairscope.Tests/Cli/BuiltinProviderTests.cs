@@ -59,4 +59,14 @@ public sealed class BuiltinProviderTests
         Assert.Equal(2, exit);
         Assert.Contains("safetensors", errors);
     }
+
+    [Fact]
+    public void TokenizerAndModelVocabulariesMustMatch()
+    {
+        var world = SyntheticWorld.Create(new WorldOptions(People: 5, Seed: 1));
+        var random = new Random(1);
+        var tokenizer = new TextTokenizer(BpeTrainer.Train(world.People.Select(p => world.Story(p, random)), new BpeTrainerOptions { VocabularySize = 300 }));
+        using var gpt = new Gpt(new GptConfig(tokenizer.VocabularySize + 8, 32, 1, 2, 16));
+        Assert.Contains("must match", Assert.Throws<FairscopeException>(() => new LanguageModel(gpt, tokenizer, "padded")).Message);
+    }
 }

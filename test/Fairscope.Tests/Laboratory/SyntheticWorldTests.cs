@@ -99,4 +99,14 @@ public sealed class SyntheticWorldTests
         Assert.Contains("gender strength", Assert.Throws<FairscopeException>(() => SyntheticWorld.Create(new WorldOptions(GenderStrength: 1.5))).Message);
         Assert.Contains("at least 1", Assert.Throws<FairscopeException>(() => SyntheticWorld.Create(new WorldOptions(People: 0))).Message);
     }
+
+    [Fact]
+    public void MaleStoriesUseObjectAndPossessivePronouns()
+    {
+        var world = SyntheticWorld.Create(new WorldOptions(People: 40, GenderStrength: 1, Seed: 8));
+        var random = new Random(8);
+        var stories = world.People.Where(p => p.Gender == "male").Select(p => world.Story(p, random)).ToList();
+        Assert.Contains(stories, s => s.Contains("colleagues rely on him.", StringComparison.Ordinal));
+        Assert.DoesNotContain(stories, s => s.Contains("rely on his", StringComparison.Ordinal));
+    }
 }

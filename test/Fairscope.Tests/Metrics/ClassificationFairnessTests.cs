@@ -78,4 +78,15 @@ public sealed class ClassificationFairnessTests
         Assert.Null(tpr.Difference.Value);
         Assert.Throws<ArgumentException>(() => new GroupedMetric(ClassificationMetrics.Accuracy, Truth, Predicted, ["f"], Resampling));
     }
+
+    [Fact]
+    public void AGroupWithoutAValueMakesTheComparisonUndefined()
+    {
+        // Only f has a true nurse: m's TPR(nurse) is undefined, so the gap is too (dropping m would report 0).
+        string[] truth = ["nurse", "doc", "doc", "doc"], predicted = ["nurse", "doc", "doc", "nurse"], groups = ["f", "f", "m", "m"];
+        var tpr = new GroupedMetric(ClassificationMetrics.TruePositiveRate("nurse"), truth, predicted, groups, Resampling);
+        Assert.Equal(1.0, tpr.ByGroup["f"].Value);
+        Assert.Null(tpr.ByGroup["m"].Value);
+        Assert.Null(tpr.Difference.Value);
+    }
 }

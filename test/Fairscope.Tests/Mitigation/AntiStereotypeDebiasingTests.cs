@@ -52,4 +52,11 @@ public sealed class AntiStereotypeDebiasingTests
         Assert.Throws<FairscopeException>(() => new AntiStereotypeDebiasing([("nurse", "nonbinary")], Uniform));
         Assert.Throws<FairscopeException>(() => new AntiStereotypeDebiasing(Examples, Uniform, tau1: 0));
     }
+
+    [Fact]
+    public void DesiredSharesMustSumToOne()
+    {
+        var unnormalised = new Dictionary<string, double> { ["female"] = 1, ["male"] = 1 };
+        Assert.Contains("sum to 1", Assert.Throws<FairscopeException>(() => new AntiStereotypeDebiasing(Examples, unnormalised)).Message);
+    }
 }

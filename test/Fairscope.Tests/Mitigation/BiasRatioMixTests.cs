@@ -28,4 +28,11 @@ public sealed class BiasRatioMixTests
         Assert.Contains("needs", Assert.Throws<FairscopeException>(() => BiasRatioMix.Create(Original, Augmented, 0.9, 150, 1)).Message);
         Assert.Throws<FairscopeException>(() => BiasRatioMix.Create(Original, Augmented, 1.5, 10, 1));
     }
+
+    [Fact]
+    public void HalvesRoundAwayFromZeroEvenWhenBinaryFloatingPointMissesThem()
+    {
+        // 0.29 × 50 is 14.4999… in doubles; the mix must hold round(14.5) = 15 augmented examples.
+        Assert.Equal(15, BiasRatioMix.Create(Original, Augmented, 0.29, 50, 1).Count(m => m.Augmented));
+    }
 }

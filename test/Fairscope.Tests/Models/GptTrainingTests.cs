@@ -6,7 +6,7 @@ namespace Fairscope.Tests;
 public sealed class GptTrainingTests
 {
     [Fact]
-    public void Loss_is_the_weighted_mean_of_token_cross_entropies_without_ignored_tokens()
+    public void Loss_weights_token_cross_entropies_absolutely_without_ignored_or_masked_tokens()
     {
         using var scope = NewDisposeScope();
         var logits = tensor(new float[] { 2, 0, -1, 0.5f, 0.5f, 0, -3, 1, 2, 0, 0, 0 }).view(1, 4, 3);
@@ -20,7 +20,10 @@ public sealed class GptTrainingTests
         double a = Nll(0, 0), b = Nll(1, 2), d = Nll(3, 1);
 
         Assert.Equal((a + b + d) / 3, Gpt.Loss(logits, targets).item<float>(), 5);
-        Assert.Equal((1 * a + 3 * b + 0.5 * d) / 4.5, Gpt.Loss(logits, targets, weights).item<float>(), 5);
+        // Weights are absolute: (1/N) Σ w·loss over the N = 3 tokens kept (the ignored one's weight of 100 does not count).
+        Assert.Equal((1 * a + 3 * b + 0.5 * d) / 3, Gpt.Loss(logits, targets, weights).item<float>(), 5);
+        // A weight of 0 masks a token out of the mean: only a and d remain.
+        Assert.Equal((a + 0.5 * d) / 2, Gpt.Loss(logits, targets, tensor(new float[] { 1, 0, 1, 0.5f }).view(1, 4)).item<float>(), 5);
         Assert.Equal(0, Gpt.Loss(logits, targets, zeros(1, 4)).item<float>());
         Assert.Throws<ArgumentException>(() => Gpt.Loss(logits, targets, ones(4)));
     }

@@ -19,7 +19,7 @@ public sealed class ServeEndpointTests
             new ChatOptions { Temperature = 1, MaxOutputTokens = 10, Seed = 7 });
 
         // Messages joined with newlines, seed 7: what --provider builtin generates for this system prompt and prompt.
-        var expected = serve.Model.Complete(ServeTestServer.System + "\n" + ServeTestServer.User, 10, 1, 7);
+        var expected = serve.Model.Complete(ServeTestServer.System + "\n" + ServeTestServer.User, 10, 1, 7).Text;
         Assert.Equal(expected, response.Text);
         Assert.NotNull(response.FinishReason);
         Assert.True(response.Usage?.OutputTokenCount > 0);

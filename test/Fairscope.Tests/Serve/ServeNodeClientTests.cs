@@ -62,7 +62,7 @@ public sealed class ServeNodeClientTests
             Assert.Equal(i, choices[i].GetProperty("index").GetInt32());
             var text = choices[i].GetProperty("content").GetString()!;
             // n = 2, seed 11: choice i is what the builtin provider generates with seed 11 + i.
-            Assert.Equal(serve.Model.Complete(prompt, 12, 1, 11 + i), text);
+            Assert.Equal(serve.Model.Complete(prompt, 12, 1, 11 + i).Text, text);
             var ids = serve.Model.Model.Generate(context, 12, 1, 0, 1, 11 + i, serve.Model.Tokenizer.EndOfTextId);
             if (ids.Length > 0 && ids[^1] == serve.Model.Tokenizer.EndOfTextId) ids = ids[..^1];
             var logprobs = choices[i].GetProperty("logprobs").EnumerateArray().ToList();

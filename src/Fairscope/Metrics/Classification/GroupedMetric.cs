@@ -5,7 +5,7 @@ namespace Fairscope;
 /// (true labels, predicted labels) that never sees groups; this type splits the rows by a sensitive feature and
 /// reports <see cref="Overall"/>, <see cref="ByGroup"/>, and the between-group <see cref="Difference"/>
 /// (max − min) and <see cref="Ratio"/> (min / max), each with a seeded percentile-bootstrap interval that resamples
-/// rows within each group.
+/// rows within each group. A comparison is undefined when any group's value is (a resample without positives).
 /// </summary>
 public sealed class GroupedMetric
 {
@@ -63,10 +63,13 @@ public sealed class GroupedMetric
             all.AddRange(chosen);
             values.Add(_metric(chosen.Select(i => _truth[i]).ToList(), chosen.Select(i => _predicted[i]).ToList()));
         }
-        var perGroup = values.Where(v => !double.IsNaN(v)).ToList();
+        // Undefined for a group (e.g. no positive rows in a resample) makes the between-group comparison undefined:
+        // dropping the group would narrow the intervals.
+        var perGroup = values.ToList();
+        var undefined = perGroup.Any(double.IsNaN);
         values.Add(_metric(all.Select(i => _truth[i]).ToList(), all.Select(i => _predicted[i]).ToList()));
-        values.Add(perGroup.Count == 0 ? double.NaN : perGroup.Max() - perGroup.Min());
-        values.Add(perGroup.Count == 0 || perGroup.Max() == 0 ? double.NaN : perGroup.Min() / perGroup.Max());
+        values.Add(undefined ? double.NaN : perGroup.Max() - perGroup.Min());
+        values.Add(undefined || perGroup.Max() == 0 ? double.NaN : perGroup.Min() / perGroup.Max());
         return [.. values];
     }
 }
