@@ -58,7 +58,7 @@ internal static class AuditCommand
                     generator = new BuiltinSampleGenerator(LanguageModel.Load(directory), generation);
                     modelName = Path.GetFullPath(directory);
                     var withWeights = System.Text.Json.Nodes.JsonNode.Parse(generation.ToJson())!.AsObject();
-                    withWeights["model_sha256"] = HashOf(Path.Combine(directory, GptCheckpoint.WeightsFileName));
+                    withWeights["model_sha256"] = HashOf(directory);
                     parameters = withWeights.ToJsonString();
                     break;
                 case "replay":
@@ -116,10 +116,19 @@ internal static class AuditCommand
         return command;
     }
 
-    // The weights' hash is part of the run's identity: resuming against a retrained model is refused.
-    private static string HashOf(string path)
+    // The hash of the model directory's files is part of the run's identity: resuming against retrained weights or
+    // another tokenizer is refused.
+    private static string HashOf(string directory)
     {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var name in new[] { GptCheckpoint.ConfigFileName, GptCheckpoint.WeightsFileName, "vocab.json", "merges.txt", "tokenizer.json" })
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path)) continue;
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+            using var file = File.OpenRead(path);
+            hash.AppendData(System.Security.Cryptography.SHA256.HashData(file));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }
