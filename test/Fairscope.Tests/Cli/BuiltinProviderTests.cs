@@ -4,27 +4,9 @@ namespace Fairscope.Tests;
 [Collection(CliCollection.Name)]
 public sealed class BuiltinProviderTests
 {
-    private const string Suite = """
-        name: probes
-        attributes:
-          gender: {categories: [female, male]}
-        prompts:
-          - {id: nurse, text: "The nurse said that"}
-          - {id: pilot, text: "The pilot said that"}
-        """;
+    private const string Suite = TinyModels.ProbeSuite;
 
-    /// <summary>A small untrained model with a tokenizer trained on a few world stories, saved as a model directory.</summary>
-    private static string WriteModel(TempFolder temp)
-    {
-        var world = SyntheticWorld.Create(new WorldOptions(People: 5, Seed: 1));
-        var random = new Random(1);
-        var vocabulary = BpeTrainer.Train(world.People.Select(p => world.Story(p, random)), new BpeTrainerOptions { VocabularySize = 300 });
-        var tokenizer = new TextTokenizer(vocabulary);
-        using var model = new LanguageModel(new Gpt(new GptConfig(tokenizer.VocabularySize, 32, 1, 2, 16), seed: 3), tokenizer, "test");
-        var directory = temp.Sub("model");
-        model.Save(directory);
-        return directory;
-    }
+    private static string WriteModel(TempFolder temp) => TinyModels.WriteModel(temp, contextLength: 32);
 
     [Fact]
     public async Task AuditsAModelDirectoryReproducibly()
@@ -63,9 +45,7 @@ public sealed class BuiltinProviderTests
     [Fact]
     public void TokenizerAndModelVocabulariesMustMatch()
     {
-        var world = SyntheticWorld.Create(new WorldOptions(People: 5, Seed: 1));
-        var random = new Random(1);
-        var tokenizer = new TextTokenizer(BpeTrainer.Train(world.People.Select(p => world.Story(p, random)), new BpeTrainerOptions { VocabularySize = 300 }));
+        var tokenizer = TinyModels.Tokenizer();
         using var gpt = new Gpt(new GptConfig(tokenizer.VocabularySize + 8, 32, 1, 2, 16));
         Assert.Contains("must match", Assert.Throws<FairscopeException>(() => new LanguageModel(gpt, tokenizer, "padded")).Message);
     }

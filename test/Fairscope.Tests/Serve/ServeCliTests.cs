@@ -7,14 +7,7 @@ namespace Fairscope.Tests;
 [Collection(CliCollection.Name)]
 public sealed class ServeCliTests
 {
-    private const string Suite = """
-        name: probes
-        attributes:
-          gender: {categories: [female, male]}
-        prompts:
-          - {id: nurse, text: "The nurse said that"}
-          - {id: pilot, text: "The pilot said that"}
-        """;
+    private const string Suite = TinyModels.ProbeSuite;
 
     [Fact]
     public async Task AnAuditThroughTheServerMatchesTheBuiltinProviderSampleBySample()

@@ -19,18 +19,8 @@ internal sealed class ServeTestServer : IAsyncDisposable
     public ModelServer Server { get; }
     public HttpClient Http { get; } = new();
 
-    /// <summary>A small untrained model (context 64) with a tokenizer trained on a few world stories, saved as a model directory.</summary>
-    public static string WriteModel(TempFolder temp)
-    {
-        var world = SyntheticWorld.Create(new WorldOptions(People: 5, Seed: 1));
-        var random = new Random(1);
-        var vocabulary = BpeTrainer.Train(world.People.Select(p => world.Story(p, random)), new BpeTrainerOptions { VocabularySize = 300 });
-        var tokenizer = new TextTokenizer(vocabulary);
-        using var model = new LanguageModel(new Gpt(new GptConfig(tokenizer.VocabularySize, 64, 1, 2, 16), seed: 3), tokenizer, "test");
-        var directory = temp.Sub("model");
-        model.Save(directory);
-        return directory;
-    }
+    /// <summary>The served model's directory: context 64, so prompt and max_tokens fit together.</summary>
+    public static string WriteModel(TempFolder temp) => TinyModels.WriteModel(temp, contextLength: 64);
 
     public static async Task<ServeTestServer> StartAsync()
     {
