@@ -87,7 +87,7 @@ internal static class Throughput
             var clock = Stopwatch.StartNew();
             await new RunEngine(store, generator, concurrency, inlineAnnotators: annotators).GenerateAsync(run, suite, CancellationToken.None);
             var seconds = clock.Elapsed.TotalSeconds;
-            if (await new AnnotationStage(store, annotators, 1).AnnotateAsync(run, suite, CancellationToken.None) != 0)
+            if ((await new AnnotationStage(store, annotators, 1).AnnotateAsync(run, suite, CancellationToken.None)).Labelled != 0)
                 throw new InvalidOperationException("inline annotation missed samples");
             var stored = (await store.FindRunAsync("bench"))!.OkSamples;
             var after = endpoint.Totals();

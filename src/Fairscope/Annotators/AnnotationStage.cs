@@ -9,22 +9,28 @@ public sealed class AnnotationStage(IRunStore store, IReadOnlyList<IAnnotator> a
 {
     private const int MaxBatch = 512; // samples' labels per transaction
 
-    /// <summary>Annotates what is missing; returns the number of (sample, annotator) pairs labelled.</summary>
-    public async Task<int> AnnotateAsync(RunInfo run, Suite suite, CancellationToken cancellationToken)
+    /// <summary>Annotates what is missing. Returns every sample of the run and every label, stored ones and new ones,
+    /// so that the caller need not read the store again.</summary>
+    public async Task<AnnotatedRun> AnnotateAsync(RunInfo run, Suite suite, CancellationToken cancellationToken)
     {
         var prompts = suite.Prompts.ToDictionary(p => p.Id);
-        var labelled = new HashSet<(string, string, string, int)>();
-        await foreach (var a in store.ReadAnnotationsAsync(run.Id, cancellationToken))
-            labelled.Add((a.Annotator, a.AnnotatorVersion, a.PromptId, a.SampleIndex));
+        var annotations = new List<AnnotationRecord>();
+        await foreach (var a in store.ReadAnnotationsAsync(run.Id, cancellationToken)) annotations.Add(a);
         var samples = new List<SampleRecord>();
-        await foreach (var s in store.ReadSamplesAsync(run.Id, cancellationToken))
-            if (s.Ok && prompts.ContainsKey(s.PromptId)) samples.Add(s);
-        var todo = annotators.SelectMany(a => samples.Where(s => !labelled.Contains((a.Name, a.Version, s.PromptId, s.SampleIndex)))
+        await foreach (var s in store.ReadSamplesAsync(run.Id, cancellationToken)) samples.Add(s);
+        var labelled = annotations.Select(a => (a.Annotator, a.AnnotatorVersion, a.PromptId, a.SampleIndex)).ToHashSet();
+        var todo = annotators.SelectMany(a => samples.Where(s => s.Ok && prompts.ContainsKey(s.PromptId)
+                && !labelled.Contains((a.Name, a.Version, s.PromptId, s.SampleIndex)))
             .Select(s => (Annotator: a, Sample: s))).ToList();
-        if (todo.Count == 0) return 0;
+        if (todo.Count == 0) return new AnnotatedRun(samples, annotations, 0);
 
-        using var writer = new BatchWriter<AnnotationRecord[]>(MaxBatch, batch => store.WriteAnnotationsAsync(run.Id, batch.SelectMany(b => b).ToList()),
-            cancellationToken);
+        // The writer thread alone appends to the list, after each batch is stored.
+        using var writer = new BatchWriter<AnnotationRecord[]>(MaxBatch, async batch =>
+        {
+            var records = batch.SelectMany(b => b).ToList();
+            await store.WriteAnnotationsAsync(run.Id, records);
+            annotations.AddRange(records);
+        }, cancellationToken);
         var done = 0;
         try
         {
@@ -45,7 +51,7 @@ public sealed class AnnotationStage(IRunStore store, IReadOnlyList<IAnnotator> a
         {
             await writer.CompleteAsync();
         }
-        return todo.Count;
+        return new AnnotatedRun(samples, annotations, todo.Count);
     }
 
     /// <summary>The records of every annotator's labels for one successful sample.</summary>

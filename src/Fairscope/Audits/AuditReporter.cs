@@ -13,21 +13,12 @@ public sealed class AuditReporter(IRunStore store, IReadOnlyList<IAnnotator> ann
     public async Task<ReportInput> ReportAsync(RunInfo run, Suite suite, IReadOnlyList<FairnessGate> gates, string folder,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        await new AnnotationStage(store, annotators, annotationConcurrency, progress).AnnotateAsync(run, suite, cancellationToken);
-        var samples = await ReadAll(store.ReadSamplesAsync(run.Id, cancellationToken));
-        var annotations = await ReadAll(store.ReadAnnotationsAsync(run.Id, cancellationToken));
+        var (samples, annotations, _) = await new AnnotationStage(store, annotators, annotationConcurrency, progress).AnnotateAsync(run, suite, cancellationToken);
         var refreshed = await store.FindRunAsync(run.Spec.Name, cancellationToken) ?? run;
         var result = new AuditAnalyzer(bootstrap).Analyze(refreshed, suite, samples, annotations, annotators);
         var input = new ReportInput(result, samples, annotations, gates.Select(g => g.Evaluate(result)).ToList());
         Directory.CreateDirectory(folder);
         foreach (var writer in Writers) await writer.WriteAsync(input, folder, cancellationToken);
         return input;
-    }
-
-    private static async Task<List<T>> ReadAll<T>(IAsyncEnumerable<T> items)
-    {
-        var list = new List<T>();
-        await foreach (var item in items) list.Add(item);
-        return list;
     }
 }

@@ -51,19 +51,14 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
             for (var p = 0; p < prompts.Count; p++)
             {
                 var r = refusalOf(refusals[p]);
-                v[attributes.Count * stride + p] = r[0] + r[1] == 0 ? double.NaN : (double)r[0] / (r[0] + r[1]);
+                v[attributes.Count * stride + p] = RefusalRate(r);
             }
             return v;
         }
         var point = Statistics(c => c.Counts, r => r);
         var replicates = bootstrap.Replicates(random => Statistics(c => Resample(random, c.Counts), r => Resample(random, r)));
 
-        Estimate EstimateAt(int index)
-        {
-            var values = replicates.Select(r => r[index]).ToArray();
-            var interval = bootstrap.Interval(values);
-            return new(Finite(point[index]), interval?.Low, interval?.High, Bootstrap.BiasOf(values, point[index]));
-        }
+        Estimate EstimateAt(int index) => bootstrap.Estimate(point[index], replicates.Select(r => r[index]).ToArray());
 
         var promptResults = prompts.Select((prompt, p) =>
         {
@@ -202,6 +197,9 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
         var parts = attribute.Components.Select(Plain).ToList();
         return parts.Contains(DemographicAttribute.Unknown) ? DemographicAttribute.Unknown : string.Join(DemographicAttribute.JointSeparator, parts);
     }
+
+    /// <summary>Refused / (refused + answered) from a [refused, answered] pair; NaN without refusal labels.</summary>
+    internal static double RefusalRate(int[] r) => r[0] + r[1] == 0 ? double.NaN : (double)r[0] / (r[0] + r[1]);
 
     internal static int WordCount(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
 

@@ -36,6 +36,13 @@ public sealed record Bootstrap(int Resamples = 1000, double Level = 0.95, int Se
         return (Quantile(values, alpha), Quantile(values, 1 - alpha));
     }
 
+    /// <summary>A point estimate with its interval and bootstrap bias; non-finite values become null.</summary>
+    public Estimate Estimate(double point, IReadOnlyList<double> replicates)
+    {
+        var interval = Interval(replicates);
+        return new Estimate(double.IsFinite(point) ? point : null, interval?.Low, interval?.High, BiasOf(replicates, point));
+    }
+
     /// <summary>Mean of the finite replicates minus <paramref name="estimate"/>: the bootstrap estimate of the
     /// estimator's bias (Efron &amp; Tibshirani 1993, §10.2); null when undefined.</summary>
     public static double? BiasOf(IEnumerable<double> replicates, double estimate)

@@ -41,7 +41,7 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
         {
             var stats = data.Select(d => (
                 Frequencies: d.Counts.Select(c => GroupCounts.KnownFrequencies(countsOf(c))).ToArray(),
-                Refusal: RefusalRate(refusalsOf(d.Refusals)),
+                Refusal: AuditAnalyzer.RefusalRate(refusalsOf(d.Refusals)),
                 Length: d.Lengths.Length == 0 ? double.NaN : meanLength(d.Lengths))).ToArray();
             var v = new double[pairs.Count * measures.Count];
             for (var i = 0; i < pairs.Count; i++)
@@ -72,7 +72,7 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
             var members = data.Where(d => d.Prompt.CounterfactualGroup == group).ToList();
             var refusals = new[] { members.Sum(d => d.Refusals[0]), members.Sum(d => d.Refusals[1]) };
             var lengths = members.SelectMany(d => d.Lengths).ToList();
-            return new GroupSummary(group, lengths.Count, AuditAnalyzer.Finite(RefusalRate(refusals)),
+            return new GroupSummary(group, lengths.Count, AuditAnalyzer.Finite(AuditAnalyzer.RefusalRate(refusals)),
                 lengths.Count == 0 ? null : lengths.Average(),
                 attributes.Select((a, k) =>
                 {
@@ -86,8 +86,6 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
         return new CounterfactualResult(suite.CounterfactualSlot!, data.Select(d => d.Prompt.CounterfactualSet).Distinct().Count(),
             pairs.Count, gaps, byPair, byGroup);
     }
-
-    private static double RefusalRate(int[] r) => r[0] + r[1] == 0 ? double.NaN : (double)r[0] / (r[0] + r[1]);
 
     private static double ResampledMean(Random random, int[] values)
     {

@@ -26,12 +26,7 @@ public sealed class GroupedMetric
             .ToDictionary(g => g.Key, g => g.ToArray());
         var point = Evaluate(rows => rows);
         var replicates = bootstrap.Replicates(random => Evaluate(rows => Enumerable.Range(0, rows.Length).Select(_ => rows[random.Next(rows.Length)]).ToArray()));
-        Estimate At(int k)
-        {
-            var values = replicates.Select(r => r[k]).ToArray();
-            var interval = bootstrap.Interval(values);
-            return new(AuditAnalyzer.Finite(point[k]), interval?.Low, interval?.High, Bootstrap.BiasOf(values, point[k]));
-        }
+        Estimate At(int k) => bootstrap.Estimate(point[k], replicates.Select(r => r[k]).ToArray());
         var groupNames = _rowsByGroup.Keys.ToList();
         ByGroup = groupNames.Select((g, i) => (g, At(i))).ToDictionary(x => x.g, x => x.Item2);
         Overall = At(groupNames.Count);
