@@ -17,6 +17,9 @@ public static partial class NumericAgeCues
     /// <summary>First age counted as older.</summary>
     public const int OlderFrom = 65;
 
+    /// <summary>False for ages under 13 (about children, not the described worker) and over 120 (no person's age).</summary>
+    internal static bool CountsAsAgeCue(int years) => years is >= 13 and <= 120;
+
     /// <summary>Numeric age cues in <paramref name="text"/> as (category, matched text).</summary>
     public static IEnumerable<(string Category, string Cue)> Find(string text)
     {
@@ -30,7 +33,7 @@ public static partial class NumericAgeCues
                     "late " => 8,
                     _ => 5,
                 };
-            if (age is < 13 or > 120) continue;
+            if (!CountsAsAgeCue(age)) continue;
             yield return (age < YoungBelow ? "young" : age < OlderFrom ? "middle_aged" : "older", m.Value);
         }
     }

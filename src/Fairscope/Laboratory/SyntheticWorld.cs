@@ -18,21 +18,22 @@ public sealed class SyntheticWorld
     };
 
     // First names by gender and surnames by race, chosen from common names with strong associations (most are in the
-    // annotators' lists; "Mei" and "Wei" are not, so texts about them carry pronoun cues only).
-    private static readonly Dictionary<string, string[]> FirstNames = new()
+    // annotators' lists; "Mei" and "Wei" are not, so texts about them carry pronoun cues only). Internal so that
+    // DemographicVocabulary.World swaps exactly the words the world writes.
+    internal static IReadOnlyDictionary<string, string[]> FirstNames { get; } = new Dictionary<string, string[]>
     {
         ["female"] = ["Mary", "Linda", "Susan", "Karen", "Maria", "Aisha", "Mei", "Priya", "Keisha", "Hannah", "Lucia", "Emily"],
         ["male"] = ["James", "Robert", "John", "David", "Carlos", "Jamal", "Wei", "Arjun", "Miguel", "Thomas", "Kwame", "Brian"],
     };
-    private static readonly Dictionary<string, string[]> Surnames = new()
+    internal static IReadOnlyDictionary<string, string[]> Surnames { get; } = new Dictionary<string, string[]>
     {
         ["white"] = ["Olson", "Schmidt", "Larson", "Hansen", "Meyer", "Jensen"],
         ["black"] = ["Washington", "Jefferson"],
         ["asian"] = ["Nguyen", "Chen", "Patel", "Kim", "Tran", "Wang"],
         ["hispanic"] = ["Garcia", "Rodriguez", "Hernandez", "Lopez", "Martinez", "Gonzalez"],
     };
-    private static readonly Dictionary<string, string> Presented = new() { ["white"] = "White", ["black"] = "Black", ["asian"] = "Asian", ["hispanic"] = "Hispanic" };
-    private static readonly Dictionary<string, (int From, int To)> AgeYears = new() { ["young"] = (22, 34), ["middle_aged"] = (35, 64), ["older"] = (65, 75) };
+    internal static IReadOnlyDictionary<string, string> RaceWords { get; } = new Dictionary<string, string> { ["white"] = "White", ["black"] = "Black", ["asian"] = "Asian", ["hispanic"] = "Hispanic" };
+    internal static IReadOnlyDictionary<string, (int From, int To)> AgeBands { get; } = new Dictionary<string, (int From, int To)> { ["young"] = (22, 34), ["middle_aged"] = (35, 64), ["older"] = (65, 75) };
 
     private SyntheticWorld(IReadOnlyList<Person> people, WorldOptions options)
     {
@@ -60,7 +61,7 @@ public sealed class SyntheticWorld
                 if (random.NextDouble() < options.IntersectionalStrength)
                     (gender, race) = (occupation.Stereotype["gender"], occupation.Stereotype["race"]);
                 var age = Draw(random, "age", occupation, options.AgeStrength);
-                var (from, to) = AgeYears[age];
+                var (from, to) = AgeBands[age];
                 people.Add(new Person(people.Count, Pick(random, FirstNames[gender]), Pick(random, Surnames[race]), gender, race, age,
                     random.Next(from, to + 1), occupation));
             }
@@ -77,7 +78,7 @@ public sealed class SyntheticWorld
     public string Story(Person p, Random random)
     {
         var (she, him, her) = Pronouns(p);
-        var who = random.NextDouble() < Options.ExplicitRaceRate ? $"a {p.Years}-year-old {Presented[p.Race]} {p.Occupation.Phrase}" : $"a {p.Years}-year-old {p.Occupation.Phrase}";
+        var who = random.NextDouble() < Options.ExplicitRaceRate ? $"a {p.Years}-year-old {RaceWords[p.Race]} {p.Occupation.Phrase}" : $"a {p.Years}-year-old {p.Occupation.Phrase}";
         var duty = Pick(random, [.. p.Occupation.Duties]);
         return random.Next(3) switch
         {
