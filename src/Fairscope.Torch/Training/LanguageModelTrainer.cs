@@ -26,8 +26,11 @@ namespace Fairscope;
 /// with the same config and examples ends with the same weights on the same machine and thread count. Dropout draws
 /// from the process-wide generator: another thread drawing from it during training breaks this (with dropout 0 the
 /// loop draws nothing from it).</para>
-/// <para><b>Weights.</b> <see cref="Gpt.Loss"/> is self-normalised, <c>Σ wᵢ·lossᵢ / Σ wᵢ</c> within each batch, so
-/// weights set the relative share of each token within a batch, not the size of a step.</para>
+/// <para><b>Weights.</b> <see cref="Gpt.Loss"/> is <c>(1/N) Σ wᵢ·lossᵢ</c> over the N tokens of a batch whose weight
+/// is above 0: weights are absolute, not self-normalised. So they set the size of a token's gradient, not only its
+/// share of the batch: a batch of down-weighted examples moves the model less, and a weight of 0 leaves a token out
+/// (of N too). AdamW divides by a running gradient scale, so a weight common to every token of every step changes
+/// little; what counts is how weights differ between tokens and steps.</para>
 /// </remarks>
 public sealed class LanguageModelTrainer
 {
