@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace Fairscope;
@@ -12,6 +13,7 @@ public sealed class TextTokenizer
 {
     private readonly BpeTokenizer _tokenizer;
     private readonly bool[] _known;
+    private readonly int[] _byteLengths; // UTF-8 bytes each token id stands for
 
     /// <summary>Wraps <paramref name="vocabulary"/>, from <see cref="BpeTrainer"/> or <see cref="BpeVocabularyReader"/>.</summary>
     public TextTokenizer(BpeVocabulary vocabulary)
@@ -26,7 +28,13 @@ public sealed class TextTokenizer
             SpecialTokens = specials.Count == 0 ? null : specials,
         });
         _known = new bool[vocabulary.Size];
-        foreach (int known in vocabulary.Tokens.Values) _known[known] = true;
+        _byteLengths = new int[vocabulary.Size];
+        foreach (var (token, tokenId) in vocabulary.Tokens)
+        {
+            _known[tokenId] = true;
+            _byteLengths[tokenId] = token.Length; // one Gpt2ByteAlphabet symbol per byte
+        }
+        foreach (var (text, specialId) in specials) _byteLengths[specialId] = Encoding.UTF8.GetByteCount(text); // matched literally
         EndOfTextId = specials.TryGetValue(BpeVocabulary.EndOfText, out int id) ? id : null;
     }
 
@@ -71,6 +79,39 @@ public sealed class TextTokenizer
     public int[] Encode(string text) => [.. _tokenizer.EncodeToIds(ReplaceLoneSurrogates(text))];
 
     /// <summary>
+    /// The token ids of <paramref name="text"/> (those of <see cref="Encode"/>) and, for each token, the span of
+    /// <paramref name="text"/>'s UTF-16 characters it came from: every character at least one of whose UTF-8 bytes the
+    /// token holds. Spans are never empty and follow each other in order; a character whose bytes are split over
+    /// several tokens (a multi-byte character the vocabulary has no token for, such as an unseen emoji, or one whose
+    /// bytes merged with a neighbour's) lies in the span of each, so those spans overlap; a surrogate pair is one
+    /// character of length 2, and a lone surrogate is the one character it stands for (U+FFFD).
+    /// </summary>
+    /// <remarks>Spans are computed from the bytes each token stands for, not taken from Microsoft.ML.Tokenizers'
+    /// <c>EncodedToken.Offset</c>, which (in 2.0.1) gives a character outside the Basic Multilingual Plane, a surrogate
+    /// pair, a length of 1, so that a span would miss its low surrogate.</remarks>
+    public (int[] Ids, (int Start, int Length)[] Offsets) EncodeWithOffsets(string text)
+    {
+        var ids = Encode(text);
+        var characterOfByte = new List<(int Start, int End)>(text.Length); // for each UTF-8 byte, its character's span
+        int character = 0;
+        foreach (var rune in text.EnumerateRunes()) // a lone surrogate enumerates as U+FFFD, as Encode reads it
+        {
+            int end = character + rune.Utf16SequenceLength;
+            for (int b = 0; b < rune.Utf8SequenceLength; b++) characterOfByte.Add((character, end));
+            character = end;
+        }
+        var offsets = new (int Start, int Length)[ids.Length];
+        int first = 0; // the token's first byte
+        for (int i = 0; i < ids.Length; i++)
+        {
+            int next = first + _byteLengths[ids[i]];
+            offsets[i] = (characterOfByte[first].Start, characterOfByte[next - 1].End - characterOfByte[first].Start);
+            first = next;
+        }
+        return (ids, offsets);
+    }
+
+    /// <summary>
     /// The text of <paramref name="ids"/>. Special tokens decode to their text unless <paramref name="skipSpecialTokens"/>
     /// is set; bytes that do not form complete UTF-8 (a sequence cut mid-character) become U+FFFD.
     /// </summary>
@@ -97,7 +138,7 @@ public sealed class TextTokenizer
                 i++;
                 continue;
             }
-            return System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text));
+            return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
         }
         return text;
     }

@@ -20,14 +20,22 @@ namespace Fairscope;
 /// example attends to another: every example is learned from its own start, as probes such as "The nurse said that"
 /// are scored, and a provenance marker at an example's start conditions only that example. The price is the compute
 /// spent on padding, small when examples are near the context length.</para>
-/// <para><b>Order.</b> Examples are drawn in epochs: a shuffled permutation, walked through, reshuffled when used up.</para>
+/// <para><b>Order.</b> Examples are drawn in epochs: a shuffled permutation, walked through, reshuffled when used up.
+/// With an <see cref="IEpochResampler"/> an epoch is instead a shuffle of the indices it chooses (some dropped, some
+/// repeated), as <see cref="AntiStereotypeDebiasing"/>'s resampling needs.</para>
 /// <para><b>Determinism.</b> The sampler is a <see cref="Random"/> seeded with <see cref="TrainerConfig.Seed"/>, and
 /// torch's global generator (used by dropout) is seeded with it too, so a model built with the same seed and trained
 /// with the same config and examples ends with the same weights on the same machine and thread count. Dropout draws
 /// from the process-wide generator: another thread drawing from it during training breaks this (with dropout 0 the
 /// loop draws nothing from it).</para>
-/// <para><b>Weights.</b> <see cref="Gpt.Loss"/> is self-normalised, <c>Σ wᵢ·lossᵢ / Σ wᵢ</c> within each batch, so
-/// weights set the relative share of each token within a batch, not the size of a step.</para>
+/// <para><b>Weights.</b> <see cref="Gpt.Loss"/> is <c>(1/N) Σ wᵢ·lossᵢ</c> over the N tokens of a batch whose weight
+/// is above 0: weights are absolute, not self-normalised. So they set the size of a token's gradient, not only its
+/// share of the batch: a batch of down-weighted examples moves the model less, and a weight of 0 leaves a token out
+/// (of N too). AdamW divides by a running gradient scale, so a weight common to every token of every step changes
+/// little; what counts is how weights differ between tokens and steps.</para>
+/// <para><b>Auxiliary loss.</b> An <see cref="IAuxiliaryLoss"/> (such as <see cref="BalancedPreferenceLoss"/>) is
+/// added to each step's loss before the backward pass. With one, the examples may be empty: the steps then train on
+/// the auxiliary loss alone.</para>
 /// </remarks>
 public sealed class LanguageModelTrainer
 {
@@ -44,22 +52,25 @@ public sealed class LanguageModelTrainer
     /// Trains <paramref name="model"/> in place on <paramref name="examples"/> for <see cref="TrainerConfig.Steps"/>
     /// steps, on the device its parameters are on. With <paramref name="heldOut"/> examples it evaluates every
     /// <see cref="TrainerConfig.EvalEvery"/> steps and after the last. Reports each step to <paramref name="progress"/>.
-    /// The model is left in the mode (train or eval) it came in.
+    /// With a <paramref name="resampler"/> each epoch holds the examples it chooses; with an <paramref name="auxiliary"/>
+    /// loss each step adds it (and <paramref name="examples"/> may be empty). The model is left in the mode (train or
+    /// eval) it came in.
     /// </summary>
     public TrainingResult Train(Gpt model, IReadOnlyList<TrainingExample> examples, IReadOnlyList<TrainingExample>? heldOut = null,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<TrainingProgress>? progress = null, IEpochResampler? resampler = null, IAuxiliaryLoss? auxiliary = null,
+        CancellationToken cancellationToken = default)
     {
-        Check(model, examples, "training");
+        Check(model, examples, "training", allowEmpty: auxiliary is not null);
         if (heldOut is not null) Check(model, heldOut, "held-out", allowEmpty: true);
         var device = DeviceOf(model);
-        int T = model.Config.ContextLength, B = Config.BatchSize;
 
         manual_seed(Config.Seed);
-        var sampler = new EpochSampler(examples.Count, new Random(Config.Seed));
+        var sampler = new EpochSampler(examples.Count, resampler, new Random(Config.Seed));
         using var optimizer = CreateOptimizer(model);
         var parameters = model.parameters().ToArray();
         bool wasTraining = model.training;
         var losses = new List<double>(Config.Steps);
+        var auxiliaryLosses = new List<double>(auxiliary is null ? 0 : Config.Steps);
         var evaluations = new List<LanguageModelEvaluation>();
         long tokens = 0;
         var clock = Stopwatch.StartNew();
@@ -74,21 +85,20 @@ public sealed class LanguageModelTrainer
 
                 using (var scope = NewDisposeScope())
                 {
-                    var batch = new Batch(B, T);
-                    for (int row = 0; row < B; row++)
-                    {
-                        var example = examples[sampler.Next()];
-                        int start = example.Tokens.Count > T + 1 ? sampler.Random.Next(example.Tokens.Count - T) : 0;
-                        batch.Fill(row, example, start);
-                    }
-                    var (input, targets, weights) = batch.ToTensors(device);
                     optimizer.zero_grad();
-                    var loss = Gpt.Loss(model.forward(input), targets, weights);
+                    var loss = examples.Count > 0 ? BatchLoss(model, examples, sampler, device, ref tokens) : tensor(0f, device: device);
+                    losses.Add(loss.item<float>());
+                    if (auxiliary is not null)
+                    {
+                        var term = auxiliary.Compute(model, sampler.Random);
+                        if (term.dim() != 0)
+                            throw new FairscopeException($"auxiliary loss {auxiliary.Name} must be a scalar (0-dimensional tensor), got shape [{string.Join(", ", term.shape)}]");
+                        auxiliaryLosses.Add(term.to(ScalarType.Float64).item<double>());
+                        loss = loss + term;
+                    }
                     loss.backward();
                     if (Config.GradientClip > 0) nn.utils.clip_grad_norm_(parameters, Config.GradientClip);
                     optimizer.step();
-                    losses.Add(loss.item<float>());
-                    tokens += batch.TargetTokens;
                 }
 
                 LanguageModelEvaluation? evaluation = null;
@@ -98,14 +108,31 @@ public sealed class LanguageModelTrainer
                     evaluation = Evaluate(model, heldOut) with { Step = step + 1 };
                     evaluations.Add(evaluation);
                 }
-                progress?.Report(new TrainingProgress(step + 1, losses[^1], lr, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), evaluation));
+                progress?.Report(new TrainingProgress(step + 1, losses[^1], lr, tokens / Math.Max(clock.Elapsed.TotalSeconds, 1e-9), evaluation,
+                    auxiliary is null ? null : auxiliaryLosses[^1]));
             }
         }
         finally
         {
             model.train(wasTraining);
         }
-        return new TrainingResult(losses, evaluations, clock.Elapsed, tokens);
+        return new TrainingResult(losses, auxiliaryLosses, evaluations, clock.Elapsed, tokens);
+    }
+
+    // The weighted autoregressive loss of one batch of windows drawn by the sampler; adds its target tokens to tokens.
+    private Tensor BatchLoss(Gpt model, IReadOnlyList<TrainingExample> examples, EpochSampler sampler, Device device, ref long tokens)
+    {
+        int T = model.Config.ContextLength;
+        var batch = new Batch(Config.BatchSize, T);
+        for (int row = 0; row < Config.BatchSize; row++)
+        {
+            var example = examples[sampler.Next()];
+            int start = example.Tokens.Count > T + 1 ? sampler.Random.Next(example.Tokens.Count - T) : 0;
+            batch.Fill(row, example, start);
+        }
+        var (input, targets, weights) = batch.ToTensors(device);
+        tokens += batch.TargetTokens;
+        return Gpt.Loss(model.forward(input), targets, weights);
     }
 
     /// <summary>
@@ -184,11 +211,14 @@ public sealed class LanguageModelTrainer
         }
     }
 
-    /// <summary>Hands out example indices epoch by epoch, each epoch a fresh shuffle.</summary>
-    private sealed class EpochSampler(int count, Random random)
+    /// <summary>Hands out example indices epoch by epoch, each epoch a fresh shuffle of all examples or, with a
+    /// resampler, of the indices it chooses for that epoch (checked: at least one, each in range).</summary>
+    private sealed class EpochSampler(int count, IEpochResampler? resampler, Random random)
     {
-        private readonly int[] _order = Enumerable.Range(0, count).ToArray();
+        private readonly int _count = count;
+        private int[] _order = Enumerable.Range(0, count).ToArray();
         private int _next = count;
+        private int _epoch;
 
         public Random Random { get; } = random;
 
@@ -196,10 +226,25 @@ public sealed class LanguageModelTrainer
         {
             if (_next == _order.Length)
             {
+                _epoch++;
+                if (resampler is not null) _order = Resample(resampler);
                 Random.Shuffle(_order);
                 _next = 0;
             }
             return _order[_next++];
+        }
+
+        private int[] Resample(IEpochResampler resampler)
+        {
+            var order = resampler.NextEpoch(Random).ToArray();
+            if (order.Length == 0)
+                throw new FairscopeException($"the epoch resampler chose no examples for epoch {_epoch}; an epoch needs at least one");
+            foreach (int index in order)
+            {
+                if ((uint)index >= (uint)_count)
+                    throw new FairscopeException($"the epoch resampler chose example {index} for epoch {_epoch}, outside the {_count} training examples");
+            }
+            return order;
         }
     }
 

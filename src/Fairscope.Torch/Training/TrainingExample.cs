@@ -17,6 +17,34 @@ public sealed record TrainingExample(IReadOnlyList<int> Tokens, IReadOnlyList<fl
     public static TrainingExample Weighted(IReadOnlyList<int> tokens, float weight) =>
         new(tokens, Enumerable.Repeat(weight, tokens.Count).ToArray());
 
+    /// <summary>
+    /// Per-token loss weights for tokens with character spans <paramref name="tokenOffsets"/> (from
+    /// <see cref="TextTokenizer.EncodeWithOffsets"/>): a token sharing a character with one of <paramref name="spans"/>
+    /// takes its weight (the smallest, when it shares with several), any other token 1. Mask-based mitigation weighs
+    /// demographic words 0; token-level anti-stereotype loss rescaling weighs them <c>exp(−Skew)</c> ("Social
+    /// Debiasing for Fair Multi-modal LLMs", arXiv 2408.06569). A span needs Start ≥ 0, Length ≥ 1 and a finite
+    /// weight ≥ 0.
+    /// </summary>
+    public static float[] WeightsForSpans(IReadOnlyList<(int Start, int Length)> tokenOffsets,
+        IReadOnlyList<(int Start, int Length, float Weight)> spans)
+    {
+        ArgumentNullException.ThrowIfNull(tokenOffsets);
+        ArgumentNullException.ThrowIfNull(spans);
+        foreach (var (start, length, weight) in spans)
+        {
+            if (start < 0 || length < 1 || !(weight >= 0) || float.IsInfinity(weight))
+                throw new FairscopeException($"weighted span (start {start}, length {length}, weight {weight}) needs start ≥ 0, length ≥ 1 and a finite weight ≥ 0");
+        }
+        var weights = new float[tokenOffsets.Count];
+        for (int i = 0; i < weights.Length; i++)
+        {
+            var (start, length) = tokenOffsets[i];
+            weights[i] = spans.Where(span => span.Start < start + length && start < span.Start + span.Length)
+                .Select(span => span.Weight).DefaultIfEmpty(1f).Min();
+        }
+        return weights;
+    }
+
     /// <summary>The loss weight of token <paramref name="index"/>.</summary>
     public float WeightAt(int index) => Weights?[index] ?? 1f;
 

@@ -13,7 +13,7 @@ namespace Fairscope;
 /// |Skew| to its accumulator and is duplicated each time the accumulator passes τ2 (which then decreases by τ2).</item>
 /// </list>
 /// </summary>
-public sealed class AntiStereotypeDebiasing
+public sealed class AntiStereotypeDebiasing : IEpochResampler
 {
     private readonly double _tau1, _tau2;
     private readonly double[] _accumulators;

@@ -87,6 +87,70 @@ public sealed class TextTokenizerTests : IDisposable
     }
 
     [Fact]
+    public void Offsets_of_ascii_text_tile_it_token_by_token()
+    {
+        const string text = "The nurse said that she would";
+        var (ids, offsets) = Tokenizer.EncodeWithOffsets(text);
+
+        AssertOffsetsTileTheText(text, ids, offsets);
+        // One byte per character: no two tokens share a character, so each span is exactly its token's text.
+        var pieces = offsets.Select(o => text.Substring(o.Start, o.Length)).ToArray();
+        Assert.Equal(ids.Select(id => Tokenizer.Decode([id])), pieces);
+        Assert.Equal(text, string.Concat(pieces));
+        Assert.Contains((text.IndexOf(" she", StringComparison.Ordinal), 4), offsets);
+    }
+
+    [Fact]
+    public void A_character_split_over_byte_tokens_lies_in_each_of_their_spans()
+    {
+        // 🦩 (a surrogate pair, F0 9F A6 A9 in UTF-8) is not in the vocabulary: its bytes become several tokens,
+        // each spanning both of its UTF-16 characters. A lone surrogate is one character, read as U+FFFD.
+        const string text = "x🦩y a\uD800b";
+        var (ids, offsets) = Tokenizer.EncodeWithOffsets(text);
+
+        AssertOffsetsTileTheText(text, ids, offsets);
+        var flamingo = offsets.Where(o => o.Start == 1).ToArray();
+        Assert.True(flamingo.Length >= 2, $"🦩 is {flamingo.Length} token(s)");
+        Assert.All(flamingo, o => Assert.Equal((1, 2), o));
+        Assert.Equal((0, 1), offsets[0]);
+        Assert.Equal((3, 1), offsets[flamingo.Length + 1]);
+        Assert.Equal((text.Length - 1, 1), offsets[^1]);
+        Assert.Contains(offsets, o => o == (text.IndexOf('\uD800'), 1));
+    }
+
+    [Property(Arbitrary = new[] { typeof(UnicodeText) }, MaxTest = 200, Replay = "(13579,24681)")]
+    public void Offsets_tile_any_well_formed_text(string text)
+    {
+        var (ids, offsets) = Tokenizer.EncodeWithOffsets(text);
+        AssertOffsetsTileTheText(text, ids, offsets);
+    }
+
+    // Ids are Encode's; spans are non-empty, in order, leave no gap, cover the text, and overlap a neighbour only by
+    // one character (a surrogate pair at most: 2); a span overlapping no neighbour is exactly its token's text.
+    private static void AssertOffsetsTileTheText(string text, int[] ids, (int Start, int Length)[] offsets)
+    {
+        Assert.Equal(Tokenizer.Encode(text), ids);
+        Assert.Equal(ids.Length, offsets.Length);
+        if (ids.Length == 0) return;
+        Assert.Equal(0, offsets[0].Start);
+        Assert.Equal(text.Length, offsets[^1].Start + offsets[^1].Length);
+        for (int i = 0; i < offsets.Length; i++)
+        {
+            var (start, length) = offsets[i];
+            Assert.True(length >= 1, $"token {i} has an empty span");
+            if (i > 0)
+            {
+                int previousEnd = offsets[i - 1].Start + offsets[i - 1].Length;
+                Assert.InRange(start, Math.Max(offsets[i - 1].Start, previousEnd - 2), previousEnd);
+            }
+            bool sharesWithPrevious = i > 0 && start < offsets[i - 1].Start + offsets[i - 1].Length;
+            bool sharesWithNext = i + 1 < offsets.Length && offsets[i + 1].Start < start + length;
+            if (!sharesWithPrevious && !sharesWithNext)
+                Assert.Equal(Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text.Substring(start, length))), Tokenizer.Decode([ids[i]]));
+        }
+    }
+
+    [Fact]
     public void Decoding_an_unknown_id_throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Tokenizer.Decode([1, Tokenizer.VocabularySize]));

@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace Fairscope.Tests;
 
-/// <summary><see cref="LanguageModelTrainer"/> on toy data: determinism, token weights, overfitting, evaluation.</summary>
+/// <summary><see cref="LanguageModelTrainer"/> on toy data: determinism, token weights, overfitting, evaluation,
+/// epoch resampling and auxiliary losses.</summary>
 public sealed class LanguageModelTrainerTests
 {
     private static readonly GptConfig Tiny = new(VocabSize: 24, ContextLength: 8, Layers: 1, Heads: 2, Width: 16);
@@ -121,6 +122,112 @@ public sealed class LanguageModelTrainerTests
         Assert.True(result.TokensPerSecond > 0);
         Assert.Equal(trainer.Config.LearningRateAt(0), reports[0].LearningRate);
         Assert.NotNull(reports[^1].Evaluation);
+    }
+
+    /// <summary>Returns the same epoch every time.</summary>
+    private sealed class FixedEpoch(params int[] indices) : IEpochResampler
+    {
+        public IReadOnlyList<int> NextEpoch(Random random) => indices;
+    }
+
+    /// <summary>A tenth of the squared norm of the token embedding: a scalar with gradients, or a vector when asked.</summary>
+    private sealed class EmbeddingNorm(bool scalar = true) : IAuxiliaryLoss
+    {
+        public string Name => "norm";
+
+        public Tensor Compute(Gpt model, Random random)
+        {
+            var squares = model.parameters().First().square() * 0.1;
+            return scalar ? squares.sum() : squares.sum(1);
+        }
+    }
+
+    [Fact]
+    public void A_resampler_choosing_only_example_0_trains_as_if_it_were_the_only_example()
+    {
+        var examples = RandomExamples(5, seed: 3);
+        var config = new TrainerConfig(Steps: 6, BatchSize: 3, WarmupSteps: 1, LearningRate: 1e-2, Seed: 4);
+        float[] Train(IReadOnlyList<TrainingExample> trainOn, IEpochResampler? resampler)
+        {
+            using var model = new Gpt(Tiny, seed: 2);
+            new LanguageModelTrainer(config).Train(model, trainOn, resampler: resampler);
+            return Logits(model, [1, 2, 3]);
+        }
+
+        var onlyFirst = Train(examples, new FixedEpoch(0));
+
+        Assert.Equal(Train([examples[0]], null), onlyFirst);
+        Assert.NotEqual(Train(examples, null), onlyFirst);
+    }
+
+    [Fact]
+    public void Anti_stereotype_debiasing_plugs_in_as_the_resampler_and_training_stays_deterministic()
+    {
+        // Six examples labelled as AntiStereotypeDebiasingTests' nurses and pilots: some epochs drop or repeat some.
+        var examples = RandomExamples(6, seed: 5);
+        (string, string)[] labels = [("nurse", "female"), ("nurse", "female"), ("nurse", "female"), ("nurse", "male"), ("pilot", "female"), ("pilot", "male")];
+        var uniform = new Dictionary<string, double> { ["female"] = 0.5, ["male"] = 0.5 };
+        float[] Train(bool debias)
+        {
+            using var model = new Gpt(Tiny, seed: 2);
+            // A fresh instance per run: its accumulators carry over from epoch to epoch.
+            var resampler = debias ? new AntiStereotypeDebiasing(labels, uniform) : null;
+            new LanguageModelTrainer(new TrainerConfig(Steps: 10, BatchSize: 4, WarmupSteps: 1, LearningRate: 1e-2, Seed: 6))
+                .Train(model, examples, resampler: resampler);
+            return Logits(model, [1, 2, 3]);
+        }
+
+        var debiased = Train(debias: true);
+
+        Assert.Equal(Train(debias: true), debiased);
+        Assert.NotEqual(Train(debias: false), debiased);
+    }
+
+    [Fact]
+    public void A_resampled_epoch_must_hold_examples_in_range()
+    {
+        using var model = new Gpt(Tiny);
+        var trainer = new LanguageModelTrainer(new TrainerConfig(Steps: 1, WarmupSteps: 0));
+        TrainingExample[] examples = [new([1, 2]), new([3, 4])];
+
+        var empty = Assert.Throws<FairscopeException>(() => trainer.Train(model, examples, resampler: new FixedEpoch()));
+        var outside = Assert.Throws<FairscopeException>(() => trainer.Train(model, examples, resampler: new FixedEpoch(0, 2)));
+
+        Assert.Contains("chose no examples for epoch 1", empty.Message);
+        Assert.Contains("chose example 2 for epoch 1, outside the 2 training examples", outside.Message);
+    }
+
+    [Fact]
+    public void An_auxiliary_loss_is_added_to_each_step_reported_and_can_train_alone()
+    {
+        var config = new TrainerConfig(Steps: 5, BatchSize: 2, WarmupSteps: 0, LearningRate: 1e-2, WeightDecay: 0, Seed: 1);
+        var examples = RandomExamples(4, seed: 7);
+        using var model = new Gpt(Tiny, seed: 2);
+        var reports = new List<TrainingProgress>();
+
+        var plain = new LanguageModelTrainer(config).Train(model, examples, progress: new SynchronousProgress<TrainingProgress>(reports.Add));
+        Assert.Empty(plain.AuxiliaryLosses);
+        Assert.All(reports, r => Assert.Null(r.AuxiliaryLoss));
+
+        // With examples: both losses per step, and the auxiliary one changes the update.
+        reports.Clear();
+        using var withAuxiliary = new Gpt(Tiny, seed: 2);
+        var both = new LanguageModelTrainer(config).Train(withAuxiliary, examples, auxiliary: new EmbeddingNorm(),
+            progress: new SynchronousProgress<TrainingProgress>(reports.Add));
+        Assert.Equal(plain.Losses[0], both.Losses[0]);
+        Assert.Equal(5, both.AuxiliaryLosses.Count);
+        Assert.Equal(both.AuxiliaryLosses, reports.Select(r => r.AuxiliaryLoss!.Value));
+        Assert.NotEqual(Logits(model, [1, 2]), Logits(withAuxiliary, [1, 2]));
+
+        // Without examples: the auxiliary loss alone, which the steps drive down.
+        using var alone = new Gpt(Tiny, seed: 2);
+        var auxiliaryOnly = new LanguageModelTrainer(config).Train(alone, [], auxiliary: new EmbeddingNorm());
+        Assert.All(auxiliaryOnly.Losses, loss => Assert.Equal(0, loss));
+        Assert.Equal(0, auxiliaryOnly.Tokens);
+        Assert.True(auxiliaryOnly.AuxiliaryLosses[^1] < auxiliaryOnly.AuxiliaryLosses[0], string.Join(", ", auxiliaryOnly.AuxiliaryLosses));
+
+        var vector = Assert.Throws<FairscopeException>(() => new LanguageModelTrainer(config).Train(alone, [], auxiliary: new EmbeddingNorm(scalar: false)));
+        Assert.Contains("auxiliary loss norm must be a scalar", vector.Message);
     }
 
     [Fact]
