@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Text;
 using Fairscope;
 using Fairscope.Testing;
 using Microsoft.Extensions.AI;
@@ -7,18 +9,20 @@ using Microsoft.Extensions.AI;
 //   dotnet run -c Release --project bench/Fairscope.Bench -- throughput   (samples stored per second against a loopback fake endpoint)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- metrics      (bias score + 1,000-resample bootstrap over 1,000,000 samples)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- train small|medium   (built-in GPT training and generation speed)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- serve-load   (fairscope serve requests/s with 16 concurrent clients)
 return args.FirstOrDefault() switch
 {
     "throughput" => await Throughput.RunAsync(),
     "metrics" => Metrics.Run(),
     "serve" => await Throughput.ServeAsync(int.Parse(args[1])),
     "train" => Training.Run(args.ElementAtOrDefault(1) ?? "small"),
+    "serve-load" => await ServeLoad.RunAsync(),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics");
+    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load");
     return 2;
 }
 
@@ -100,14 +104,17 @@ internal static class Throughput
 /// <summary>Training and generation speed of the built-in GPT on random tokens (same shapes as bench/pytorch_reference.py).</summary>
 internal static class Training
 {
+    /// <summary>The model shapes and training batch sizes the benchmarks use.</summary>
+    public static (GptConfig Config, int Batch) Shape(string size) => size switch
+    {
+        "small" => (new GptConfig(VocabSize: 512, ContextLength: 64, Layers: 2, Heads: 4, Width: 128), 16),
+        "medium" => (new GptConfig(VocabSize: 2048, ContextLength: 128, Layers: 4, Heads: 8, Width: 256), 16),
+        _ => throw new ArgumentException($"unknown size {size}; use small or medium"),
+    };
+
     public static int Run(string size)
     {
-        var (config, batch) = size switch
-        {
-            "small" => (new GptConfig(VocabSize: 512, ContextLength: 64, Layers: 2, Heads: 4, Width: 128), 16),
-            "medium" => (new GptConfig(VocabSize: 2048, ContextLength: 128, Layers: 4, Heads: 8, Width: 256), 16),
-            _ => throw new ArgumentException($"unknown size {size}; use small or medium"),
-        };
+        var (config, batch) = Shape(size);
         var random = new Random(0);
         var examples = Enumerable.Range(0, 256).Select(_ => new TrainingExample(
             Enumerable.Range(0, config.ContextLength + 1).Select(_ => random.Next(config.VocabSize)).ToArray())).ToList();
@@ -123,8 +130,67 @@ internal static class Training
             var tokens = model.Generate([1], maxNewTokens: 200, temperature: 0, useCache: cached);
             Console.WriteLine($"generation {(cached ? "with" : "without")} KV cache: {tokens.Length / clock.Elapsed.TotalSeconds:N0} tokens/s (200 tokens, greedy)");
         }
+        // Rows of one prompt sampled together. Within the context every step feeds one token per row; past it every step
+        // starts over from the last context-length tokens, so 200 tokens mostly measure recomputing the window.
+        foreach (var newTokens in new[] { config.ContextLength - 16, 200 })
+            foreach (var rows in new[] { 1, 64 })
+            {
+                var clock = Stopwatch.StartNew();
+                var generated = model.GenerateBatch([1], [.. Enumerable.Range(0, rows).Select(seed => (long)seed)], newTokens, temperature: 1);
+                Console.WriteLine($"batched generation with KV cache, {rows} × {newTokens} tokens (temperature 1): {generated.Sum(row => row.Length) / clock.Elapsed.TotalSeconds:N0} tokens/s");
+            }
         using var self = Process.GetCurrentProcess();
         Console.WriteLine($"peak working set {self.PeakWorkingSet64 / 1e6:0} MB");
+        return 0;
+    }
+}
+
+/// <summary><c>fairscope serve</c> under load: 16 concurrent clients post /v1/completions (16 tokens, temperature 1, a
+/// distinct seed each) for 10 s after a 3 s warm-up. The model is the train mode's small shape with random weights (speed
+/// does not depend on what the weights say); server and clients share the process and its cores.</summary>
+internal static class ServeLoad
+{
+    private const int Clients = 16, MaxTokens = 16;
+
+    public static async Task<int> RunAsync()
+    {
+        var world = SyntheticWorld.Create(new WorldOptions(People: 5, Seed: 1));
+        var random = new Random(1);
+        var tokenizer = new TextTokenizer(BpeTrainer.Train(world.People.Select(p => world.Story(p, random)), new BpeTrainerOptions { VocabularySize = 512 }));
+        var config = Training.Shape("small").Config with { VocabSize = tokenizer.VocabularySize };
+        using var model = new LanguageModel(new Gpt(config, seed: 0), tokenizer, "bench");
+        await using var server = await ModelServer.StartAsync(model, "bench", IPAddress.Loopback, 0);
+        using var http = new HttpClient();
+        long seeds = 0;
+
+        // Every client posts one request after another until the deadline; returns each request's latency in ms.
+        async Task<List<double>> LoadAsync(TimeSpan duration)
+        {
+            var deadline = Stopwatch.StartNew();
+            async Task<List<double>> ClientAsync()
+            {
+                var latencies = new List<double>();
+                while (deadline.Elapsed < duration)
+                {
+                    var body = $$"""{"model": "bench", "prompt": "The nurse said that", "max_tokens": {{MaxTokens}}, "temperature": 1, "seed": {{Interlocked.Increment(ref seeds)}}}""";
+                    var clock = Stopwatch.StartNew();
+                    using var response = await http.PostAsync(server.BaseUrl + "/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+                    await response.Content.ReadAsStringAsync();
+                    response.EnsureSuccessStatusCode();
+                    latencies.Add(clock.Elapsed.TotalMilliseconds);
+                }
+                return latencies;
+            }
+            return [.. (await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(ClientAsync)))).SelectMany(l => l)];
+        }
+
+        await LoadAsync(TimeSpan.FromSeconds(3)); // warm-up: JIT, connections, kernels
+        var timer = Stopwatch.StartNew();
+        var measured = (await LoadAsync(TimeSpan.FromSeconds(10))).Order().ToList();
+        var seconds = timer.Elapsed.TotalSeconds;
+        double Percentile(double p) => measured[(int)Math.Ceiling(p * measured.Count) - 1];
+        Console.WriteLine($"model {model.Model.ParameterCount:N0} parameters, layers {config.Layers}, width {config.Width}, heads {config.Heads}, context {config.ContextLength}, vocab {config.VocabSize}, torch threads {TorchSharp.torch.get_num_threads()}");
+        Console.WriteLine($"serve /v1/completions, {Clients} clients, max_tokens {MaxTokens}: {measured.Count:N0} requests in {seconds:0.00} s = {measured.Count / seconds:0.0} requests/s; latency p50 {Percentile(0.5):0} ms, p95 {Percentile(0.95):0} ms");
         return 0;
     }
 }

@@ -172,9 +172,12 @@ public sealed class Gpt : Module<Tensor, Tensor>
     public long ParameterCount => parameters().Sum(p => p.numel());
 
     /// <summary>Next-token logits (B, T, V) for token ids <paramref name="idx"/> (B, T), T ≤ the context length.</summary>
-    public override Tensor forward(Tensor idx) => Forward(idx, null);
+    public override Tensor forward(Tensor idx) => Forward(idx, null, lastPositionOnly: false);
 
-    private Tensor Forward(Tensor idx, KeyValueCache[]? caches)
+    // With lastPositionOnly the head runs on the last position alone: generation needs nothing else, and the full
+    // (B, T, V) logits of a batch fed a whole context window would be large (64 rows × 1,024 positions × 50,257 tokens
+    // of GPT-2 take 13 GB).
+    private Tensor Forward(Tensor idx, KeyValueCache[]? caches, bool lastPositionOnly)
     {
         long T = idx.shape[1], past = caches?[0].Length ?? 0;
         if (past + T > Config.ContextLength)
@@ -182,6 +185,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
         var positions = arange(past, past + T, ScalarType.Int64, idx.device); // (T)
         var x = drop.forward(wte.forward(idx) + wpe.forward(positions)); // (B, T, C) + (T, C)
         for (int i = 0; i < h.Count; i++) x = h[i].forward(x, caches?[i]);
+        if (lastPositionOnly) x = x[TensorIndex.Colon, TensorIndex.Slice(-1)]; // (B, 1, C)
         return F.linear(ln_f.forward(x), wte.weight!); // (B, T, V): the head shares the token embedding's weights
     }
 
@@ -231,9 +235,9 @@ public sealed class Gpt : Module<Tensor, Tensor>
         {
             using var scope = NewDisposeScope();
             var device = wte.weight!.device;
-            var input = Ids(prefix.Concat(continuation.Take(continuation.Count - 1)), device); // (1, L)
+            var input = Ids([prefix.Concat(continuation.Take(continuation.Count - 1))], device); // (1, L)
             var logits = forward(input)[0, TensorIndex.Slice(prefix.Count - 1)]; // (N, V): position i predicts token i + 1
-            var targets = Ids(continuation, device).view(-1, 1); // (N, 1)
+            var targets = Ids([continuation], device).view(-1, 1); // (N, 1)
             var logProbs = logits.to(ScalarType.Float64).log_softmax(-1); // (N, V)
             var perToken = logProbs.gather(1, targets).view(-1).cpu().data<double>().ToArray(); // (N)
             var best = new (int, double)[continuation.Count][];
@@ -260,10 +264,29 @@ public sealed class Gpt : Module<Tensor, Tensor>
     /// nanoGPT does. With <paramref name="useCache"/> each layer keeps its keys and values, and a step feeds one token.
     /// </summary>
     public int[] Generate(IReadOnlyList<int> prompt, int maxNewTokens, float temperature = 1, int topK = 0, float topP = 1,
-        long seed = 0, int? stopToken = null, bool useCache = true)
+        long seed = 0, int? stopToken = null, bool useCache = true) =>
+        GenerateRows(prompt, [seed], maxNewTokens, temperature, topK, topP, stopToken, useCache)[0];
+
+    /// <summary>
+    /// Continues <paramref name="prompt"/> once per seed in one batch, each row as <see cref="Generate"/> would with
+    /// that seed: row r samples with its own generator seeded by <paramref name="seeds"/>[r], so its tokens depend on
+    /// its seed alone (up to the float rounding of batched matrix products), not on the other rows. A row ends after
+    /// its <paramref name="stopToken"/> (included); generation ends when every row has ended or produced
+    /// <paramref name="maxNewTokens"/>. On a CPU a batch of tens of rows of a small model costs little more than one
+    /// row, since a step's cost is mostly fixed overhead.
+    /// </summary>
+    public int[][] GenerateBatch(IReadOnlyList<int> prompt, IReadOnlyList<long> seeds, int maxNewTokens, float temperature = 1,
+        int topK = 0, float topP = 1, int? stopToken = null) =>
+        GenerateRows(prompt, seeds, maxNewTokens, temperature, topK, topP, stopToken, useCache: true);
+
+    // One row per seed. Every row has the same length at every step (a finished row is still fed its draws, which are
+    // ignored), so all rows share the sliding window and the cache's positions.
+    private int[][] GenerateRows(IReadOnlyList<int> prompt, IReadOnlyList<long> seeds, int maxNewTokens, float temperature, int topK,
+        float topP, int? stopToken, bool useCache)
     {
         CheckTokens(prompt, "prompt");
         if (prompt.Count == 0) throw new FairscopeException("GPT: the prompt must hold at least one token");
+        if (seeds.Count == 0) throw new FairscopeException("GPT: seeds must hold at least one seed (one per row)");
         if (maxNewTokens < 0) throw new FairscopeException($"GPT: maxNewTokens must be at least 0, got {maxNewTokens}");
         if (!(temperature >= 0) || float.IsInfinity(temperature)) throw new FairscopeException($"GPT: temperature must be a finite number ≥ 0, got {temperature}");
         if (topK < 0) throw new FairscopeException($"GPT: topK must be ≥ 0 (0 keeps all tokens), got {topK}");
@@ -272,54 +295,62 @@ public sealed class Gpt : Module<Tensor, Tensor>
         return Infer(() =>
         {
             var device = wte.weight!.device;
-            using var generator = new Generator((ulong)seed, device);
+            var generators = seeds.Select(seed => new Generator((ulong)seed, device)).ToArray();
             var caches = useCache ? Enumerable.Range(0, Config.Layers).Select(_ => new KeyValueCache()).ToArray() : null;
             try
             {
-                var tokens = prompt.ToList();
-                var produced = new List<int>();
-                while (produced.Count < maxNewTokens)
+                var tokens = seeds.Select(_ => prompt.ToList()).ToArray(); // per row: the prompt and everything fed after it
+                var produced = seeds.Select(_ => new List<int>()).ToArray();
+                var finished = new bool[seeds.Count];
+                for (int step = 0; step < maxNewTokens && finished.Contains(false); step++)
                 {
                     using var scope = NewDisposeScope();
                     // While the cache holds every token but the newest (and there is room), feed just that one; else
                     // (first step, no cache, past the context) start over from the last ContextLength tokens.
                     bool append = caches is not null && caches[0].Length > 0 && caches[0].Length < Config.ContextLength;
                     if (!append) foreach (var cache in caches ?? []) cache.Clear();
-                    int fed = append ? 1 : Math.Min(tokens.Count, Config.ContextLength);
-                    var logits = Forward(Ids(tokens.Skip(tokens.Count - fed), device), caches)[0, -1]; // (V)
-                    int next = Sample(logits, temperature, topK, topP, generator);
-                    tokens.Add(next);
-                    produced.Add(next);
-                    if (next == stopToken) break;
+                    int length = tokens[0].Count, fed = append ? 1 : Math.Min(length, Config.ContextLength);
+                    var input = Ids(tokens.Select(row => row.Skip(length - fed)).ToList(), device); // (B, fed)
+                    var logits = Forward(input, caches, lastPositionOnly: true)[TensorIndex.Colon, -1]; // (B, V)
+                    var next = Sample(logits, temperature, topK, topP, generators);
+                    for (int r = 0; r < next.Length; r++)
+                    {
+                        tokens[r].Add(next[r]);
+                        if (finished[r]) continue;
+                        produced[r].Add(next[r]);
+                        finished[r] = next[r] == stopToken;
+                    }
                 }
-                return produced.ToArray();
+                return produced.Select(row => row.ToArray()).ToArray();
             }
             finally
             {
                 foreach (var cache in caches ?? []) cache.Dispose();
+                foreach (var generator in generators) generator.Dispose();
             }
         });
     }
 
-    // Picks one token from next-token logits (V).
-    private static int Sample(Tensor logits, float temperature, int topK, float topP, Generator generator)
+    // Picks one token per row from next-token logits (B, V); row r draws with generators[r].
+    private static int[] Sample(Tensor logits, float temperature, int topK, float topP, Generator[] generators)
     {
-        if (temperature == 0) return (int)logits.argmax().item<long>();
+        if (temperature == 0) return [.. logits.argmax(-1).cpu().data<long>().Select(t => (int)t)];
         logits = logits / temperature;
-        if (topK > 0 && topK < logits.shape[0])
+        if (topK > 0 && topK < logits.shape[1])
         {
-            var (top, _) = logits.topk(topK); // descending
-            logits = logits.masked_fill(logits.lt(top[-1]), float.NegativeInfinity);
+            var (top, _) = logits.topk(topK, dim: 1); // (B, topK), descending
+            logits = logits.masked_fill(logits.lt(top[TensorIndex.Colon, TensorIndex.Slice(-1)]), float.NegativeInfinity);
         }
         var probs = logits.softmax(-1);
         if (topP < 1)
         {
             // Nucleus: drop every token after the most likely ones whose probabilities already sum to topP.
-            var (sorted, order) = probs.sort(descending: true);
-            var dropped = (sorted.cumsum(0) - sorted).gt(topP); // never the first token
-            probs = zeros_like(probs).scatter(0, order, sorted.masked_fill(dropped, 0));
+            var (sorted, order) = probs.sort(dim: 1, descending: true);
+            var dropped = (sorted.cumsum(1) - sorted).gt(topP); // never the first token
+            probs = zeros_like(probs).scatter(1, order, sorted.masked_fill(dropped, 0));
         }
-        return (int)probs.multinomial(1, generator: generator).item<long>();
+        var draws = generators.Select((generator, r) => probs[r].multinomial(1, generator: generator)).ToArray();
+        return [.. cat(draws).cpu().data<long>().Select(t => (int)t)];
     }
 
     // Runs inference code without gradients and in evaluation mode (no dropout), restoring the mode afterwards.
@@ -347,6 +378,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
         }
     }
 
-    private static Tensor Ids(IEnumerable<int> tokens, Device device) =>
-        tensor(tokens.Select(t => (long)t).ToArray(), ScalarType.Int64, device).unsqueeze(0); // (1, T)
+    // Token ids (B, T), one row per sequence; every row must hold T tokens.
+    private static Tensor Ids(IReadOnlyList<IEnumerable<int>> rows, Device device) =>
+        tensor(rows.SelectMany(row => row).Select(t => (long)t).ToArray(), ScalarType.Int64, device).view(rows.Count, -1);
 }

@@ -44,15 +44,20 @@ public sealed class LanguageModel : IDisposable
 
     /// <summary>Continues <paramref name="prompt"/> (see <see cref="Gpt.Generate"/>, which keeps the last context-length
     /// tokens of a long prompt), stopping at end of text; says whether it got there or ran out of tokens.</summary>
-    public (string Text, bool EndOfText) Complete(string prompt, int maxTokens, float temperature, long seed, int topK = 0, float topP = 1)
+    public (string Text, bool EndOfText) Complete(string prompt, int maxTokens, float temperature, long seed, int topK = 0, float topP = 1) =>
+        CompleteBatch(prompt, [seed], maxTokens, temperature, topK, topP)[0];
+
+    /// <summary>Continues <paramref name="prompt"/> once per seed in one batch (see <see cref="Gpt.GenerateBatch"/>):
+    /// completion i is <see cref="Complete"/>'s with <paramref name="seeds"/>[i], up to float rounding.</summary>
+    public (string Text, bool EndOfText)[] CompleteBatch(string prompt, IReadOnlyList<long> seeds, int maxTokens, float temperature,
+        int topK = 0, float topP = 1)
     {
         var ids = Tokenizer.Encode(prompt);
         if (ids.Length == 0 && Tokenizer.EndOfTextId is { } start) ids = [start]; // condition an empty prompt on the document start
         if (ids.Length == 0) throw new FairscopeException($"{Origin}: an empty prompt needs a tokenizer with an end-of-text token");
-        int[] generated;
-        lock (_gate) generated = Model.Generate(ids, maxTokens, temperature, topK, topP, seed, Tokenizer.EndOfTextId);
-        var ended = generated.Length > 0 && generated[^1] == Tokenizer.EndOfTextId;
-        return (Tokenizer.Decode(generated, skipSpecialTokens: true), ended);
+        int[][] generated;
+        lock (_gate) generated = Model.GenerateBatch(ids, seeds, maxTokens, temperature, topK, topP, Tokenizer.EndOfTextId);
+        return [.. generated.Select(tokens => (Tokenizer.Decode(tokens, skipSpecialTokens: true), tokens.Length > 0 && tokens[^1] == Tokenizer.EndOfTextId))];
     }
 
     /// <summary>

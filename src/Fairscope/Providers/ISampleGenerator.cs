@@ -10,6 +10,20 @@ public interface ISampleGenerator : IDisposable
 {
     /// <summary>Generates the sample; throws when it cannot (the engine records the failure and goes on).</summary>
     ValueTask<GeneratedSample> GenerateAsync(SampleRequest request, CancellationToken cancellationToken);
+
+    /// <summary>How many samples of one prompt the generator would rather make in one call: an in-process model
+    /// samples many rows of a prompt for little more than the cost of one. 1 (the default): one sample per call.</summary>
+    int BatchSize => 1;
+
+    /// <summary>Generates one sample per request, in the order of <paramref name="requests"/>; the run engine sends
+    /// requests of one prompt, at most <see cref="BatchSize"/> of them. Throws when it cannot (the engine records every
+    /// request of the batch as failed). The default makes them one by one with <see cref="GenerateAsync"/>.</summary>
+    async ValueTask<IReadOnlyList<GeneratedSample>> GenerateBatchAsync(IReadOnlyList<SampleRequest> requests, CancellationToken cancellationToken)
+    {
+        var samples = new List<GeneratedSample>(requests.Count);
+        foreach (var request in requests) samples.Add(await GenerateAsync(request, cancellationToken));
+        return samples;
+    }
 }
 
 /// <summary>Which sample to produce: the prompt, the sample's index within it and its seed.</summary>

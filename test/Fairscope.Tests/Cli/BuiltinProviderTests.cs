@@ -27,6 +27,26 @@ public sealed class BuiltinProviderTests
     }
 
     [Fact]
+    public async Task ABatchGivesEachRequestTheCompletionOfItsPromptAndSeed()
+    {
+        using var temp = new TempFolder();
+        var suite = SuiteLoader.Parse(Suite, "probes.yaml");
+        var (nurse, pilot) = (suite.Prompts[0], suite.Prompts[1]);
+        var options = new GenerationOptions { MaxOutputTokens = 12, Temperature = 1, SystemPrompt = "Answer briefly." };
+        var model = LanguageModel.Load(WriteModel(temp));
+        using ISampleGenerator generator = new BuiltinSampleGenerator(model, options);
+        SampleRequest[] requests = [new(nurse, 0, 11), new(pilot, 0, 12), new(nurse, 1, 13), new(nurse, 2, 11)];
+
+        var samples = await generator.GenerateBatchAsync(requests, CancellationToken.None);
+
+        Assert.Equal(BuiltinSampleGenerator.RowsPerBatch, generator.BatchSize);
+        var expected = requests.Select(r => model.Complete("Answer briefly.\n" + r.Prompt.Text, 12, 1, r.Seed))
+            .Select(c => new GeneratedSample(c.Text, c.EndOfText ? "stop" : "length"));
+        Assert.Equal(expected, samples);
+        Assert.Equal(samples[0], samples[3]); // same prompt and seed in one batch: the same sample
+    }
+
+    [Fact]
     public async Task AMissingOrBrokenModelDirectoryIsAnInputError()
     {
         using var temp = new TempFolder();

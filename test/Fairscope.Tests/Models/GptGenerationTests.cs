@@ -1,7 +1,8 @@
 namespace Fairscope.Tests;
 
-/// <summary><see cref="Gpt.Generate"/>: the key/value cache changes nothing, sampling is reproducible per seed, the
-/// sampling knobs do what they say, and bad arguments are clear errors.</summary>
+/// <summary><see cref="Gpt.Generate"/> and <see cref="Gpt.GenerateBatch"/>: the key/value cache changes nothing, sampling
+/// is reproducible per seed, a batch row is what one generation with its seed gives, the sampling knobs do what they
+/// say, and bad arguments are clear errors.</summary>
 public sealed class GptGenerationTests : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -107,5 +108,73 @@ public sealed class GptGenerationTests : IDisposable
         Assert.Contains("maxNewTokens must be at least 0", Assert.Throws<FairscopeException>(() => model.Generate([1], -1)).Message);
         Assert.Contains("need 9 positions; the context length is 8", Assert.Throws<FairscopeException>(() => model.LogProbabilities([1, 2, 3, 4, 5], [1, 2, 3, 4, 5])).Message);
         Assert.Contains("prefix must hold at least one token", Assert.Throws<FairscopeException>(() => model.LogProbabilities([], [1])).Message);
+    }
+
+    [Fact]
+    public void Greedy_batch_rows_equal_greedy_generation_past_the_context_length()
+    {
+        using var model = Peaked();
+        int[] prompt = [3, 1, 4];
+        var greedy = model.Generate(prompt, maxNewTokens: 20, temperature: 0);
+
+        var rows = model.GenerateBatch(prompt, seeds: [0, 5, 9], maxNewTokens: 20, temperature: 0);
+
+        Assert.Equal(3, rows.Length);
+        Assert.All(rows, row => Assert.Equal(greedy, row));
+    }
+
+    [Theory]
+    [InlineData(1f, 0, 1f)]
+    [InlineData(1.5f, 4, 1f)]
+    [InlineData(1f, 0, 0.7f)]
+    public void Each_batch_row_is_the_sample_its_seed_gives_alone(float temperature, int topK, float topP)
+    {
+        using var model = Flat();
+        long[] seeds = [42, 7, 1000];
+
+        var rows = model.GenerateBatch([1, 2], seeds, maxNewTokens: 30, temperature, topK, topP);
+
+        Assert.Equal(rows, model.GenerateBatch([1, 2], seeds, maxNewTokens: 30, temperature, topK, topP));
+        for (int r = 0; r < seeds.Length; r++)
+        {
+            Assert.Equal(model.Generate([1, 2], maxNewTokens: 30, temperature, topK, topP, seeds[r]), rows[r]);
+            Assert.Equal(rows[r], model.GenerateBatch([1, 2], [seeds[r]], maxNewTokens: 30, temperature, topK, topP)[0]);
+        }
+        Assert.Equal(3, rows.Select(row => string.Join(" ", row)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Batch_rows_stop_after_the_stop_token_and_the_others_go_on()
+    {
+        using var model = Flat();
+        long[] seeds = [.. Enumerable.Range(0, 16).Select(s => (long)s)];
+        const int Stop = 3;
+        var unstopped = model.GenerateBatch([1, 2], seeds, maxNewTokens: 12);
+
+        var rows = model.GenerateBatch([1, 2], seeds, maxNewTokens: 12, stopToken: Stop);
+
+        for (int r = 0; r < seeds.Length; r++)
+        {
+            int stop = Array.IndexOf(unstopped[r], Stop);
+            Assert.Equal(stop < 0 ? unstopped[r] : unstopped[r][..(stop + 1)], rows[r]);
+        }
+        Assert.Contains(rows, row => row.Length < 12 && row[^1] == Stop);
+        Assert.Contains(rows, row => row.Length == 12);
+    }
+
+    [Fact]
+    public void Batch_arguments_are_checked_like_generate()
+    {
+        using var model = Flat();
+
+        Assert.Contains("seeds must hold at least one seed", Assert.Throws<FairscopeException>(() => model.GenerateBatch([1], [], 3)).Message);
+        Assert.Contains("prompt must hold at least one token", Assert.Throws<FairscopeException>(() => model.GenerateBatch([], [1], 3)).Message);
+        Assert.Contains("prompt token 11 (at 0)", Assert.Throws<FairscopeException>(() => model.GenerateBatch([11], [1], 3)).Message);
+        Assert.Contains("maxNewTokens must be at least 0", Assert.Throws<FairscopeException>(() => model.GenerateBatch([1], [1], -1)).Message);
+        Assert.Contains("temperature must be a finite number ≥ 0", Assert.Throws<FairscopeException>(() => model.GenerateBatch([1], [1], 3, float.PositiveInfinity)).Message);
+        Assert.Contains("topK must be ≥ 0", Assert.Throws<FairscopeException>(() => model.GenerateBatch([1], [1], 3, topK: -2)).Message);
+        Assert.Contains("topP must be in (0, 1]", Assert.Throws<FairscopeException>(() => model.GenerateBatch([1], [1], 3, topP: 0)).Message);
+        Assert.Contains("stopToken token 12", Assert.Throws<FairscopeException>(() => model.GenerateBatch([1], [1], 3, stopToken: 12)).Message);
+        Assert.Equal(new int[][] { [], [] }, model.GenerateBatch([1], [1, 2], maxNewTokens: 0));
     }
 }
