@@ -8,11 +8,14 @@ public static class FairscopeCli
     /// <summary>A new root command with every subcommand.</summary>
     public static RootCommand Create() => new("Fairscope: measure, locate and mitigate demographic bias in generative AI.")
     {
+        LaboratoryCommands.Demo(),
         AuditCommand.Create(),
         ReportCommand.Create(),
         SuitesCommand.Create(),
         RunsCommand.Create(),
         WorldCommand.Create(),
+        LaboratoryCommands.Inherit(),
+        LaboratoryCommands.Mitigate(),
         ServeCommand.Create(),
     };
 

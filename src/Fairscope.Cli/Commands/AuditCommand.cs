@@ -10,7 +10,7 @@ internal static class AuditCommand
         var suite = new Option<string>("--suite") { Description = "Built-in suite name (see 'fairscope suites') or a suite YAML file", Required = true };
         var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process) or replay (a JSONL/CSV file of outputs)", DefaultValueFactory = _ => "openai" };
         var baseUrl = new Option<string?>("--base-url") { Description = $"Endpoint base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default {OpenAIEndpoint.DefaultBaseUrl})" };
-        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt); replay: a label (default the file name)" };
+        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt) or builtin:teacher / builtin:student; replay: a label (default the file name)" };
         var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; optional for local servers", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
         var replay = new Option<string?>("--replay") { Description = "With --provider replay: the JSONL or CSV file of outputs keyed by prompt_id" };
         var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default: the stored run's, else 20; replay: the file's highest sample_index + 1)" };
@@ -54,7 +54,8 @@ internal static class AuditCommand
                     parameters = generation.ToJson();
                     break;
                 case "builtin":
-                    var directory = parse.GetValue(model) ?? throw new FairscopeException("--provider builtin needs --model DIRECTORY (a GPT-2-style model directory)");
+                    var directory = ModelArgument.Resolve(parse.GetValue(model)
+                        ?? throw new FairscopeException("--provider builtin needs --model DIRECTORY (a GPT-2-style model directory) or builtin:NAME"), ct);
                     generator = new BuiltinSampleGenerator(LanguageModel.Load(directory), generation);
                     modelName = Path.GetFullPath(directory);
                     var withWeights = System.Text.Json.Nodes.JsonNode.Parse(generation.ToJson())!.AsObject();

@@ -12,7 +12,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "GPT model directory (config.json, model.safetensors, vocab.json + merges.txt or tokenizer.json)", Required = true };
+        var model = new Option<string>("--model") { Description = "GPT model directory (config.json, model.safetensors, vocab.json + merges.txt or tokenizer.json), or builtin:teacher / builtin:student (the laboratory's models, trained into the cache on first use)", Required = true };
         var port = new Option<int>("--port") { Description = "TCP port (0: any free port)", DefaultValueFactory = _ => 8000 };
         var host = new Option<string>("--host") { Description = "IP address to listen on (localhost, 127.0.0.1, 0.0.0.0, ::1, ...)", DefaultValueFactory = _ => "127.0.0.1" };
         var command = new Command("serve", "Serve a GPT model directory over an OpenAI-compatible API (/v1/chat/completions, /v1/completions, /v1/models) until Ctrl-C")
@@ -24,7 +24,7 @@ internal static class ServeCommand
             var address = ParseHost(parse.GetValue(host)!);
             int portNumber = parse.GetValue(port);
             if (portNumber is < 0 or > 65535) throw new FairscopeException($"--port must be between 0 and 65535, got {portNumber}");
-            var directory = parse.GetValue(model)!;
+            var directory = ModelArgument.Resolve(parse.GetValue(model)!, ct);
             using var languageModel = LanguageModel.Load(directory);
             var modelId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
             ModelServer server;

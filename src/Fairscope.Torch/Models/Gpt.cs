@@ -255,6 +255,54 @@ public sealed class Gpt : Module<Tensor, Tensor>
         });
     }
 
+    /// <summary>The exact log-probability (natural log) of each of <paramref name="continuations"/> after the same
+    /// <paramref name="prefix"/>, from one batched forward pass without gradients: scoring candidate answers, such as the
+    /// labels of a classification.</summary>
+    public double[] ContinuationLogProbabilities(IReadOnlyList<int> prefix, IReadOnlyList<IReadOnlyList<int>> continuations)
+    {
+        CheckTokens(prefix, "prefix");
+        if (prefix.Count == 0) throw new FairscopeException("GPT: the prefix must hold at least one token to condition on");
+        foreach (var continuation in continuations) CheckTokens(continuation, "continuation");
+        if (continuations.Count == 0) return [];
+        return Infer(() =>
+        {
+            using var scope = NewDisposeScope();
+            return SequenceLogProbabilities(continuations.Select(c => (prefix, c)).ToList()).cpu().data<double>().ToArray();
+        });
+    }
+
+    /// <summary>
+    /// The summed log-probability (float64, with gradients when enabled) of each row's continuation given its prefix,
+    /// (rows): one forward pass over the rows, right-padded to the longest, so padding comes last and causal attention
+    /// keeps it from the real positions. An empty continuation scores 0. Tokens are not checked: callers validate them.
+    /// </summary>
+    public Tensor SequenceLogProbabilities(IReadOnlyList<(IReadOnlyList<int> Prefix, IReadOnlyList<int> Continuation)> rows)
+    {
+        int length = rows.Max(r => r.Prefix.Count + Math.Max(r.Continuation.Count, 1) - 1);
+        if (length > Config.ContextLength)
+            throw new FairscopeException($"GPT: a prefix and continuation need {length} positions; the context length is {Config.ContextLength}");
+        var input = new long[rows.Count * length];
+        var targets = new long[rows.Count * length];
+        Array.Fill(targets, IgnoreIndex); // padding inputs are token 0: any valid id, ignored as targets
+        for (int row = 0; row < rows.Count; row++)
+        {
+            var (prefix, continuation) = rows[row];
+            int offset = row * length;
+            for (int t = 0; t < prefix.Count; t++) input[offset + t] = prefix[t];
+            for (int k = 0; k < continuation.Count; k++)
+            {
+                // Position P − 1 + k predicts continuation token k; the last continuation token is only predicted.
+                targets[offset + prefix.Count - 1 + k] = continuation[k];
+                if (k < continuation.Count - 1) input[offset + prefix.Count + k] = continuation[k];
+            }
+        }
+        var device = wte.weight!.device;
+        var logits = forward(tensor(input, [rows.Count, length], ScalarType.Int64, device)); // (rows, length, V)
+        var losses = F.cross_entropy(logits.to(ScalarType.Float64).reshape(-1, logits.shape[2]), tensor(targets, ScalarType.Int64, device),
+            ignore_index: IgnoreIndex, reduction: Reduction.None); // 0 where ignored
+        return -losses.view(rows.Count, length).sum(dim: 1);
+    }
+
     /// <summary>
     /// Continues <paramref name="prompt"/> by up to <paramref name="maxNewTokens"/> tokens and returns the new ones,
     /// ending early after <paramref name="stopToken"/>. Temperature 0 is greedy; otherwise logits are divided by the

@@ -3,8 +3,9 @@ namespace Fairscope;
 /// <summary>Samples an in-process <see cref="LanguageModel"/> (<c>--provider builtin</c>): the prompt is continued as text, with
 /// the sample's seed, so a run is reproducible sample by sample. Nothing leaves the process. Samples of one prompt are
 /// drawn as rows of one batch, each row with its own seed, so a sample depends on its prompt and seed only (up to the
-/// float rounding of batched matrix products) and a resumed run regenerates what a whole one would have.</summary>
-public sealed class BuiltinSampleGenerator(LanguageModel model, GenerationOptions options) : ISampleGenerator
+/// float rounding of batched matrix products) and a resumed run regenerates what a whole one would have. Disposing it
+/// disposes the model unless <paramref name="ownsModel"/> is false (a caller that audits a model it goes on using).</summary>
+public sealed class BuiltinSampleGenerator(LanguageModel model, GenerationOptions options, bool ownsModel = true) : ISampleGenerator
 {
     /// <summary>Rows per batch: on a CPU a step of a small model is mostly fixed overhead, so 64 rows cost little more
     /// than one, while the batch's memory (activations and key/value cache grow with the rows) stays small.</summary>
@@ -41,5 +42,8 @@ public sealed class BuiltinSampleGenerator(LanguageModel model, GenerationOption
     private static GeneratedSample Sample(string output, bool endOfText) => new(output, endOfText ? "stop" : "length");
 
     /// <inheritdoc />
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        if (ownsModel) model.Dispose();
+    }
 }

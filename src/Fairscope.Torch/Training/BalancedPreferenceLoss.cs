@@ -1,6 +1,5 @@
 using System.Globalization;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Fairscope;
 
@@ -132,41 +131,14 @@ public sealed class BalancedPreferenceLoss : IAuxiliaryLoss
         return sums.Select(sum => sum / sets.Count).ToArray();
     }
 
-    // ℓ of every (set, group) completion, (sets, groups) in float64, from one forward pass over rows of prompt then
-    // completion, right-padded to the longest: padding comes last, so causal attention keeps it from the real positions.
+    // ℓ of every (set, group) completion, (sets, groups) in float64: summed log-probabilities from one padded forward
+    // pass (Gpt.SequenceLogProbabilities), divided by the completions' lengths.
     private static Tensor LogLikelihoods(Gpt model, IReadOnlyList<PreferenceSet> sets, int groups)
     {
-        int rows = sets.Count * groups;
-        int length = sets.Max(set => set.Prompt.Count + set.Completions.Max(c => c.Count) - 1);
-        var input = new long[rows * length];
-        var targets = new long[rows * length];
-        var completionLengths = new double[rows];
-        Array.Fill(input, LanguageModelTrainer.PaddingToken);
-        Array.Fill(targets, Gpt.IgnoreIndex);
-        for (int s = 0; s < sets.Count; s++)
-        {
-            var prompt = sets[s].Prompt;
-            for (int g = 0; g < groups; g++)
-            {
-                var completion = sets[s].Completions[g];
-                int row = s * groups + g, offset = row * length;
-                for (int t = 0; t < prompt.Count; t++) input[offset + t] = prompt[t];
-                for (int k = 0; k < completion.Count; k++)
-                {
-                    // Position P − 1 + k predicts completion token k; the last completion token is only predicted.
-                    targets[offset + prompt.Count - 1 + k] = completion[k];
-                    if (k < completion.Count - 1) input[offset + prompt.Count + k] = completion[k];
-                }
-                completionLengths[row] = completion.Count;
-            }
-        }
+        var rows = sets.SelectMany(set => set.Completions.Select(c => (set.Prompt, c))).ToList();
         var device = model.parameters().First().device;
-        var shape = new long[] { rows, length };
-        var logits = model.forward(tensor(input, shape, ScalarType.Int64).to(device)); // (rows, length, V)
-        var negativeLogLikelihoods = F.cross_entropy(logits.to(ScalarType.Float64).reshape(-1, logits.shape[2]),
-            tensor(targets, ScalarType.Int64).to(device), ignore_index: Gpt.IgnoreIndex, reduction: nn.Reduction.None); // 0 where ignored
-        var perToken = negativeLogLikelihoods.view(rows, length);
-        return (-perToken.sum(dim: 1) / tensor(completionLengths, ScalarType.Float64).to(device)).view(sets.Count, groups);
+        var lengths = tensor(rows.Select(r => (double)r.c.Count).ToArray(), ScalarType.Float64, device);
+        return (model.SequenceLogProbabilities(rows) / lengths).view(sets.Count, groups);
     }
 
     // Returns the number of groups, or throws naming the first set that is malformed or does not fit the model.

@@ -88,12 +88,14 @@ public sealed class SyntheticWorld
         };
     }
 
-    /// <summary>A biography that describes the duties but never names the occupation (the classification input).</summary>
+    /// <summary>A biography that describes one duty but never names the occupation (the classification input). With
+    /// probability <see cref="WorldOptions.AmbiguousBiographyRate"/> the duty is one the occupation shares with its sector
+    /// partner, so only the person's other traits could tip a guess.</summary>
     public string Biography(Person p, Random random)
     {
         var (she, _, her) = Pronouns(p);
-        var duties = p.Occupation.Duties.OrderBy(_ => random.Next()).Take(2).ToList();
-        return $"{p.FirstName} {p.LastName} {ThirdPerson(duties[0])} and {ThirdPerson(duties[1])}. {Capitalise(she)} has {random.Next(1, Math.Max(2, p.Years - 20))} years of experience, and {her} days are busy.";
+        var duties = random.NextDouble() < Options.AmbiguousBiographyRate ? p.Occupation.SharedDuties : p.Occupation.Duties;
+        return $"{p.FirstName} {p.LastName} {ThirdPerson(Pick(random, [.. duties]))}. {Capitalise(she)} has {random.Next(1, Math.Max(2, p.Years - 20))} years of experience, and {her} days are busy.";
     }
 
     // Subject, object and possessive pronouns.

@@ -1,8 +1,21 @@
 namespace Fairscope;
 
-/// <summary>The world's twelve occupations, chosen for a spread of gender and race skew in US labour statistics.</summary>
+/// <summary>The world's twelve occupations, chosen for a spread of gender and race skew in US labour statistics, in six
+/// sectors of two whose stereotyped genders differ where the statistics allow (electricians and carpenters are both
+/// mostly men). Partners share two duties, so a biography that mentions only a shared duty is ambiguous: a classifier
+/// can only guess between the two, and a biased one guesses by gender (De-Arteaga et al. 2019, "Bias in Bios").</summary>
 public static class WorldOccupations
 {
+    private static readonly (string A, string B, string[] Shared)[] Sectors =
+    [
+        ("registered_nurse", "physician", ["examine patients on the ward", "work night shifts at the hospital"]),
+        ("secretary", "chief_executive", ["answer emails from clients", "prepare for board meetings"]),
+        ("cashier", "janitor", ["work late shifts at the supermarket", "keep the store tidy"]),
+        ("kindergarten_teacher", "software_developer", ["plan the week's schedule", "write progress reports"]),
+        ("hairdresser", "truck_driver", ["chat with regular customers", "start work at dawn"]),
+        ("electrician", "carpenter", ["work on building sites", "read blueprints"]),
+    ];
+
     private static readonly (string Id, string Phrase, string Age, string[] Duties)[] Table =
     [
         ("registered_nurse", "nurse", "middle_aged", ["check on patients through the night", "record vital signs", "give patients their medication", "talk families through a hospital stay"]),
@@ -29,7 +42,8 @@ public static class WorldOccupations
         // The stereotyped group is the most over-represented one: largest share relative to its mean share over the world.
         string OverRepresented(string id, string attribute) => SyntheticWorld.Categories[attribute]
             .MaxBy(c => references[id][attribute][c] / references.Values.Average(r => r[attribute][c]))!;
-        return Table.Select(t => new WorldOccupation(t.Id, t.Phrase, t.Duties, new Dictionary<string, string>
+        var shared = Sectors.SelectMany(s => new[] { (s.A, s.Shared), (s.B, s.Shared) }).ToDictionary(x => x.Item1, x => x.Shared);
+        return Table.Select(t => new WorldOccupation(t.Id, t.Phrase, t.Duties, shared[t.Id], new Dictionary<string, string>
         {
             ["gender"] = OverRepresented(t.Id, "gender"),
             ["race"] = OverRepresented(t.Id, "race"),

@@ -2,7 +2,7 @@ namespace Fairscope;
 
 /// <summary>Writes a report file through a temporary file and a rename, so an interrupted write never leaves a
 /// truncated results.json or report.html in place of the previous one.</summary>
-internal static class ReportFile
+public static class ReportFile
 {
     public static async Task WriteAsync(string path, Func<TextWriter, Task> write)
     {

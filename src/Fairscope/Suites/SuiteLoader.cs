@@ -195,7 +195,7 @@ public static partial class SuiteLoader
     public static string Slugify(string text) => NonSlugPattern().Replace(text.ToLowerInvariant(), "_").Trim('_');
 
     /// <summary>"a" or "an" for <c>{a:slot}</c>, by sound for the common exceptions (an hour, a university).</summary>
-    internal static string IndefiniteArticle(string word)
+    public static string IndefiniteArticle(string word)
     {
         var w = word.ToLowerInvariant();
         if (w.StartsWith("hour") || w.StartsWith("honest") || w.StartsWith("heir")) return "an";
