@@ -91,17 +91,16 @@ internal static class LaboratoryCommands
 
     private static void PrintSummary(LabResult result)
     {
-        var table = new Table().AddColumns("condition", "gender bias [95% CI]", "race bias", "probe bias", "TPR gap (gender)", "perplexity");
+        var table = new Table().AddColumns("condition", "gender bias [[95% CI]]", "race bias", "probe bias", "TPR gap (gender)", "perplexity");
         foreach (var c in new[] { result.Teacher }.Concat(result.Sweep).Concat(result.Mitigations.Select(m => m.Mitigated)))
         {
             var g = c.GenerationBias["gender"];
-            table.AddRow(c.Name, $"{F(g.Mean)} [{F(g.CiLow)}, {F(g.CiHigh)}]", F(c.GenerationBias["race"].Mean), F(c.Probes.BiasScore),
-                F(c.Classification["gender"].MeanTprGap.Value), F(c.Fidelity.Perplexity));
+            table.AddRow(new[] { c.Name, $"{F(g.Mean)} [{F(g.CiLow)}, {F(g.CiHigh)}]", F(c.GenerationBias["race"].Mean), F(c.Probes.BiasScore),
+                F(c.Classification["gender"].MeanTprGap.Value), F(c.Fidelity.Perplexity) }.Select(Markup.Escape).ToArray());
         }
         AnsiConsole.Write(table);
         if (result.Trend is { } t) Console.WriteLine($"Bias against ratio: Spearman ρ {F(t.GenderBiasSpearman)} (generation), {F(t.ProbeBiasSpearman)} (probes); grows: {(t.Grows ? "yes" : "no")}");
-        foreach (var m in result.Mitigations)
-            Console.WriteLine($"{m.Method.Name}: gender bias {Pct(m.GenderBiasChange)}, probe bias {Pct(m.ProbeBiasChange)}, perplexity {Pct(m.PerplexityChange)}{(m.HalvesBiasWithinFidelity ? "  (halves bias within the 10% fidelity budget)" : "")}");
+        foreach (var m in result.Mitigations) Console.WriteLine($"{m.Method.Name}: {LabReport.Summary(m)}");
     }
 
     private static IReadOnlyList<double> ParseRatios(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -110,6 +109,4 @@ internal static class LaboratoryCommands
         .ToList();
 
     private static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.000", CultureInfo.InvariantCulture) : "–";
-
-    private static string Pct(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture) : "–";
 }

@@ -46,7 +46,8 @@ public sealed class BiasInheritanceLab(LabSettings settings, ModelCache cache, s
             seeds.Select(s => measured[new Student(method, ratio, s)]).ToList());
         var sweepConditions = sweep ? settings.Ratios.Select(r => Condition(LabMethod.None, r)).ToList() : [];
         var baseline = mitigations.Count > 0 ? Condition(LabMethod.None, settings.MitigationRatio) : null;
-        var outcomes = mitigations.Select(m => Compare(m, baseline!, Condition(m, settings.MitigationRatio))).ToList();
+        var fair = sweepConditions.FirstOrDefault(c => c.Ratio == 0);
+        var outcomes = mitigations.Select(m => Compare(m, baseline!, Condition(m, settings.MitigationRatio), fair)).ToList();
         return new LabResult(LabResult.CurrentFormatVersion, job, settings, summariser.Summarise("teacher", LabMethod.None.Name, null, [teacher]),
             sweepConditions, outcomes, Trend(sweepConditions), data.Augmented.Count, clock.Elapsed.TotalSeconds,
             typeof(BiasInheritanceLab).Assembly.GetName().Version?.ToString(3) ?? "0");
@@ -108,14 +109,20 @@ public sealed class BiasInheritanceLab(LabSettings settings, ModelCache cache, s
             return new LanguageModel(model, tokenizer, student.Name);
         });
 
-    private static MitigationOutcome Compare(LabMethod method, LabCondition baseline, LabCondition mitigated)
+    private static MitigationOutcome Compare(LabMethod method, LabCondition baseline, LabCondition mitigated, LabCondition? fair)
     {
-        double? Gender(LabCondition c) => c.GenerationBias["gender"].Mean;
-        double? genderChange = Gender(baseline) is > 0 && Gender(mitigated) is { } m ? m / Gender(baseline)!.Value - 1 : null;
-        var probeChange = mitigated.Probes.BiasScore / baseline.Probes.BiasScore - 1;
-        var perplexityChange = mitigated.Fidelity.Perplexity / baseline.Fidelity.Perplexity - 1;
+        static double? Gender(LabCondition c) => c.GenerationBias["gender"].Mean;
+        static double? Change(double? before, double? after) => before is > 0 && after is { } a && double.IsFinite(a / before.Value) ? a / before.Value - 1 : null;
+        static double? Removed(double? before, double? after, double? floor) =>
+            before is { } b && after is { } a && floor is { } f && b > f ? (b - a) / (b - f) : null;
+        var genderChange = Change(Gender(baseline), Gender(mitigated));
+        var probeChange = Change(baseline.Probes.BiasScore, mitigated.Probes.BiasScore);
+        var perplexityChange = Change(baseline.Fidelity.Perplexity, mitigated.Fidelity.Perplexity);
+        bool withinFidelity = perplexityChange is < FidelityBudget;
         return new MitigationOutcome(method, baseline.Name, mitigated, genderChange, probeChange, perplexityChange,
-            genderChange <= -0.5 && perplexityChange < FidelityBudget);
+            genderChange <= -0.5 && withinFidelity, probeChange <= -0.5 && withinFidelity,
+            Removed(Gender(baseline), Gender(mitigated), fair is null ? null : Gender(fair)),
+            Removed(baseline.Probes.BiasScore, mitigated.Probes.BiasScore, fair?.Probes.BiasScore));
     }
 
     private static SweepTrend? Trend(IReadOnlyList<LabCondition> sweep)
@@ -126,6 +133,7 @@ public sealed class BiasInheritanceLab(LabSettings settings, ModelCache cache, s
         var generationRho = RankCorrelation.Spearman(ratios, gender);
         var probeRho = RankCorrelation.Spearman(ratios, sweep.Select(c => c.Probes.BiasScore).ToList());
         var (lowest, highest) = (sweep.MinBy(c => c.Ratio)!.GenerationBias["gender"], sweep.MaxBy(c => c.Ratio)!.GenerationBias["gender"]);
-        return new SweepTrend(generationRho, probeRho, generationRho > 0 && probeRho > 0 && highest.CiLow > lowest.CiHigh);
+        static double? Defined(double rho) => double.IsFinite(rho) ? rho : null;
+        return new SweepTrend(Defined(generationRho), Defined(probeRho), generationRho > 0 && probeRho > 0 && highest.CiLow > lowest.CiHigh);
     }
 }

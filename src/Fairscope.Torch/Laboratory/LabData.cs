@@ -86,7 +86,7 @@ public sealed class LabData : IDisposable
         var teacherTexts = skewed.People.SelectMany(p => new[]
         {
             skewed.Story(p, texts),
-            $"{LabFormat.BiographyRequest(p.Occupation)} {skewed.Biography(p, texts)}",
+            LabFormat.Labelled(skewed.Biography(p, texts), p.Occupation),
         }).ToList();
 
         var teacherKey = LabSettings.Key("teacher", settings.People, settings.TeacherWorld, settings.Model, settings.VocabularySize, settings.TeacherSteps, settings.Seed);
@@ -127,7 +127,7 @@ public sealed class LabData : IDisposable
             }).ToList();
             // Alternate the openings so that taking the first ones keeps them balanced.
             var stories = Enumerable.Range(0, perPrompt.Max(l => l.Count)).SelectMany(i => perPrompt.Where(l => i < l.Count).Select(l => l[i]));
-            var request = LabFormat.BiographyRequest(occupation);
+            var request = LabFormat.BiographyHeading(occupation);
             var biographySeeds = Enumerable.Range(0, requests).Select(i => SampleSeeds.For(settings.Seed, $"augment/{occupation.Id}/biography", i)).ToArray();
             var biographies = teacher.CompleteBatch(request, biographySeeds, settings.MaxNewTokens, temperature: 1)
                 .Where(c => c.Text.Trim().Length > 0)

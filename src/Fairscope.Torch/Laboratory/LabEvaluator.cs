@@ -37,14 +37,17 @@ internal sealed class LabEvaluator(LabData data, IRunStore store, LabProgress? p
         return new ModelMeasurement(runName, seed, probes, annotated.Samples, annotated.Annotations, predictions, perplexity);
     }
 
-    /// <summary>The occupation whose label is most likely after the biography (exact log-likelihoods of all labels; a
-    /// biography too long for the context keeps its end, where "Occupation:" is).</summary>
+    /// <summary>The occupation under whose heading the biography is most likely (exact log-likelihoods, one batched pass;
+    /// see <see cref="LabFormat"/>). A biography too long for the context keeps its start.</summary>
     private static string Classify(LanguageModel model, string biography)
     {
-        var labels = WorldOccupations.All.Select(o => (IReadOnlyList<int>)model.Tokenizer.Encode(LabFormat.Label(o))).ToList();
-        var prefix = model.Tokenizer.Encode(LabFormat.ClassificationPrefix(biography));
-        prefix = prefix[Math.Max(0, prefix.Length - (model.Model.Config.ContextLength + 1 - labels.Max(l => l.Count)))..];
-        var scores = model.Model.ContinuationLogProbabilities(prefix, labels);
+        var text = model.Tokenizer.Encode(" " + biography.Trim());
+        var rows = WorldOccupations.All.Select(o =>
+        {
+            var heading = model.Tokenizer.Encode(LabFormat.BiographyHeading(o));
+            return ((IReadOnlyList<int>)heading, (IReadOnlyList<int>)text[..Math.Min(text.Length, model.Model.Config.ContextLength + 1 - heading.Length)]);
+        }).ToList();
+        var scores = model.Model.ScoreContinuations(rows);
         return WorldOccupations.All[Array.IndexOf(scores, scores.Max())].Id;
     }
 }

@@ -4,16 +4,18 @@ using System.Text;
 namespace Fairscope;
 
 /// <summary>
-/// The texts of the bias-inheritance laboratory. Models see three kinds of document: stories that name an occupation
-/// (the generation task, probed with "The nurse said that"), labelled biographies "… Occupation: nurse." (the
-/// classification task: the label is scored after the biography) and, for the teacher only, requested biographies
-/// "Biography of a nurse: …", so that it can be asked to write training data for an occupation, as an LLM is asked in
-/// LLM-based data augmentation.
+/// The texts of the bias-inheritance laboratory. Models see two kinds of document: stories that name an occupation
+/// (the generation task, probed with "The nurse said that") and labelled biographies "Biography of a nurse: …". The
+/// teacher is asked for training data by the same heading, as an LLM is asked in LLM-based data augmentation, and a
+/// student classifies a biography by which heading makes it most likely (a noisy-channel classifier, Min et al. 2022,
+/// "Noisy Channel Language Model Prompting for Few-Shot Text Classification": with uniform priors, argmax_y P(x | y) is
+/// argmax_y P(y | x)). Scoring the text given the label uses the association the models learn first (occupation →
+/// words), which a tiny model trained for seconds learns far better than reading a label off the end of a text.
 /// </summary>
 public static class LabFormat
 {
     /// <summary>Bumped when a format changes, so cached models and data are rebuilt.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Prepended (with a space) to every augmented document by token-based mitigation; see <see cref="LabMethod.Token"/>.</summary>
     public const string ProvenanceMarker = "[synthetic]";
@@ -25,17 +27,11 @@ public static class LabFormat
     /// <summary>The probe whose next word is a pronoun: "The nurse said that" → " she" / " he".</summary>
     public static string PronounProbe(WorldOccupation occupation) => StoryPrompts(occupation)[0];
 
-    /// <summary>The teacher's request for a biography of <paramref name="occupation"/>.</summary>
-    public static string BiographyRequest(WorldOccupation occupation) => $"Biography of {SuiteLoader.IndefiniteArticle(occupation.Phrase)} {occupation.Phrase}:";
+    /// <summary>The heading of a biography of <paramref name="occupation"/>: the teacher's request and the classifier's label.</summary>
+    public static string BiographyHeading(WorldOccupation occupation) => $"Biography of {SuiteLoader.IndefiniteArticle(occupation.Phrase)} {occupation.Phrase}:";
 
-    /// <summary>A biography with its label, as students learn the classification task.</summary>
-    public static string Labelled(string biography, WorldOccupation occupation) => $"{ClassificationPrefix(biography)}{Label(occupation)}";
-
-    /// <summary>What a classifier conditions on.</summary>
-    public static string ClassificationPrefix(string biography) => $"{biography.Trim()} Occupation:";
-
-    /// <summary>The continuation scored for each candidate occupation.</summary>
-    public static string Label(WorldOccupation occupation) => $" {occupation.Phrase}.";
+    /// <summary>A biography under its heading.</summary>
+    public static string Labelled(string biography, WorldOccupation occupation) => $"{BiographyHeading(occupation)} {biography.Trim()}";
 
     /// <summary>The audit suite: both story openings for every occupation, measuring perceived gender, race, age and
     /// gender × race against uniform targets (the original world's distribution).</summary>

@@ -52,12 +52,26 @@ public static class LabReport
     {
         b.Append("<h2>Findings</h2><ul>");
         if (r.Trend is { } t)
-            b.Append($"<li class=\"{(t.Grows ? "pass" : "fail")}\">Bias {(t.Grows ? "grows" : "does not clearly grow")} with the bias ratio: Spearman ρ = {F(t.GenderBiasSpearman)} "
-                + $"(generation gender bias score), {F(t.ProbeBiasSpearman)} (pronoun probes).</li>");
+            b.Append($"<li class=\"{(t.Grows ? "pass" : "fail")}\">Bias {(t.Grows ? "grows" : "does not clearly grow")} with the bias ratio: Spearman ρ = {F(t.GenderBiasSpearman ?? double.NaN)} "
+                + $"(generation gender bias score), {F(t.ProbeBiasSpearman ?? double.NaN)} (pronoun probes).</li>");
         foreach (var m in r.Mitigations)
-            b.Append($"<li class=\"{(m.HalvesBiasWithinFidelity ? "pass" : "note")}\"><b>{H(m.Method.Name)}</b>: gender bias score {Percent(m.GenderBiasChange)}, "
-                + $"probe bias {Percent(m.ProbeBiasChange)}, held-out perplexity {Percent(m.PerplexityChange)}{(m.HalvesBiasWithinFidelity ? " — halves the bias within the 10% fidelity budget" : "")}.</li>");
+            b.Append($"<li class=\"{(m.HalvesBiasWithinFidelity || m.HalvesProbeBiasWithinFidelity ? "pass" : "note")}\"><b>{H(m.Method.Name)}</b>: {H(Summary(m))}.</li>");
         b.Append("</ul>");
+    }
+
+    /// <summary>One line per mitigation: relative changes, inherited bias removed and the halving verdicts.</summary>
+    public static string Summary(MitigationOutcome m)
+    {
+        var text = $"gender bias score {Percent(m.GenderBiasChange)} (inherited bias removed: {Percent(m.InheritedGenderBiasRemoved, signed: false)}), "
+            + $"probe bias {Percent(m.ProbeBiasChange)} (removed: {Percent(m.InheritedProbeBiasRemoved, signed: false)}), held-out perplexity {Percent(m.PerplexityChange)}";
+        var halved = (m.HalvesBiasWithinFidelity, m.HalvesProbeBiasWithinFidelity) switch
+        {
+            (true, true) => "; halves both bias scores within the 10% fidelity budget",
+            (true, false) => "; halves the generation bias score within the 10% fidelity budget",
+            (false, true) => "; halves the probe bias within the 10% fidelity budget",
+            _ => "",
+        };
+        return text + halved;
     }
 
     private static void Sweep(StringBuilder b, LabResult r)
@@ -145,7 +159,8 @@ public static class LabReport
     private static string Cell(double? value, double? low, double? high) =>
         value is null ? "–" : $"{F(value.Value)} <span class=\"note\">[{(low is null ? "–" : F(low.Value))}, {(high is null ? "–" : F(high.Value))}]</span>";
 
-    private static string Percent(double? change) => change is null || !double.IsFinite(change.Value) ? "–" : change.Value.ToString("+0%;−0%;0%", CultureInfo.InvariantCulture);
+    private static string Percent(double? change, bool signed = true) => change is null || !double.IsFinite(change.Value) ? "–"
+        : change.Value.ToString(signed ? "+0%;-0%;0%" : "0%", CultureInfo.InvariantCulture);
 
     private static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "–";
 

@@ -43,12 +43,19 @@ public sealed record FidelitySummary(double Perplexity, IReadOnlyList<double> Pe
 /// <param name="GenderBiasChange">Relative change of the generation gender bias score, <c>mitigated / baseline − 1</c>.</param>
 /// <param name="ProbeBiasChange">Relative change of the probe bias score.</param>
 /// <param name="PerplexityChange">Relative change of held-out perplexity (the fidelity cost).</param>
-/// <param name="HalvesBiasWithinFidelity">Gender bias score at most half the baseline's while perplexity rose by less than 10%.</param>
-public sealed record MitigationOutcome(LabMethod Method, string Baseline, LabCondition Mitigated, double? GenderBiasChange, double ProbeBiasChange,
-    double PerplexityChange, bool HalvesBiasWithinFidelity);
+/// <param name="HalvesBiasWithinFidelity">Generation gender bias score at most half the baseline's while perplexity rose by less than 10%.</param>
+/// <param name="HalvesProbeBiasWithinFidelity">The same for the probe bias score. Sampled bias scores have a floor above 0 (a fair
+/// model's sample shares still scatter around ½), which the exact probes do not, so a mitigation can halve the probe
+/// bias while the generation score cannot fall below the fair student's.</param>
+/// <param name="InheritedGenderBiasRemoved">Share of the inherited generation gender bias removed,
+/// <c>(baseline − mitigated) / (baseline − fair)</c> with "fair" the student at ratio 0 (null without one in the sweep).</param>
+/// <param name="InheritedProbeBiasRemoved">The same for the probe bias score.</param>
+public sealed record MitigationOutcome(LabMethod Method, string Baseline, LabCondition Mitigated, double? GenderBiasChange, double? ProbeBiasChange,
+    double? PerplexityChange, bool HalvesBiasWithinFidelity, bool HalvesProbeBiasWithinFidelity, double? InheritedGenderBiasRemoved,
+    double? InheritedProbeBiasRemoved);
 
 /// <summary>How bias moves with the bias ratio over the sweep.</summary>
 /// <param name="GenderBiasSpearman">Spearman rank correlation between ratio and generation gender bias score.</param>
-/// <param name="ProbeBiasSpearman">The same for the probe bias score.</param>
+/// <param name="ProbeBiasSpearman">The same for the probe bias score. Both are null where undefined (a constant series).</param>
 /// <param name="Grows">True when both correlations are positive and the highest ratio's gender bias interval lies above the lowest ratio's.</param>
-public sealed record SweepTrend(double GenderBiasSpearman, double ProbeBiasSpearman, bool Grows);
+public sealed record SweepTrend(double? GenderBiasSpearman, double? ProbeBiasSpearman, bool Grows);

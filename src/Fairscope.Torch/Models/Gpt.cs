@@ -255,19 +255,21 @@ public sealed class Gpt : Module<Tensor, Tensor>
         });
     }
 
-    /// <summary>The exact log-probability (natural log) of each of <paramref name="continuations"/> after the same
-    /// <paramref name="prefix"/>, from one batched forward pass without gradients: scoring candidate answers, such as the
-    /// labels of a classification.</summary>
-    public double[] ContinuationLogProbabilities(IReadOnlyList<int> prefix, IReadOnlyList<IReadOnlyList<int>> continuations)
+    /// <summary>The exact log-probability (natural log) of each row's continuation after its prefix, from one batched
+    /// forward pass without gradients: scoring candidates, such as a text under each label of a classification.</summary>
+    public double[] ScoreContinuations(IReadOnlyList<(IReadOnlyList<int> Prefix, IReadOnlyList<int> Continuation)> rows)
     {
-        CheckTokens(prefix, "prefix");
-        if (prefix.Count == 0) throw new FairscopeException("GPT: the prefix must hold at least one token to condition on");
-        foreach (var continuation in continuations) CheckTokens(continuation, "continuation");
-        if (continuations.Count == 0) return [];
+        foreach (var (prefix, continuation) in rows)
+        {
+            CheckTokens(prefix, "prefix");
+            CheckTokens(continuation, "continuation");
+            if (prefix.Count == 0) throw new FairscopeException("GPT: every prefix must hold at least one token to condition on");
+        }
+        if (rows.Count == 0) return [];
         return Infer(() =>
         {
             using var scope = NewDisposeScope();
-            return SequenceLogProbabilities(continuations.Select(c => (prefix, c)).ToList()).cpu().data<double>().ToArray();
+            return SequenceLogProbabilities(rows).cpu().data<double>().ToArray();
         });
     }
 
