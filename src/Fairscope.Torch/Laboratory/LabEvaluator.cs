@@ -8,10 +8,10 @@ namespace Fairscope;
 internal sealed class LabEvaluator(LabData data, IRunStore store, LabProgress? progress)
 {
     /// <summary>The suite every model is audited with.</summary>
-    public Suite Suite { get; } = LabFormat.ProbeSuite();
+    public Suite Suite { get; } = LabFormat.ProbeSuite;
 
     /// <summary>Lexicon annotators for gender, race and age, and the refusal detector.</summary>
-    public IReadOnlyList<IAnnotator> Annotators { get; } = AnnotatorSet.For(LabFormat.ProbeSuite(), [], null);
+    public IReadOnlyList<IAnnotator> Annotators { get; } = AnnotatorSet.For(LabFormat.ProbeSuite, [], null);
 
     /// <summary>Samples of an audit, for <see cref="LabProgress"/>'s plan.</summary>
     public int SamplesPerAudit => Suite.Prompts.Count * data.Settings.SamplesPerPrompt;

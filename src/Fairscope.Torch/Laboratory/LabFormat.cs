@@ -34,8 +34,10 @@ public static class LabFormat
     public static string Labelled(string biography, WorldOccupation occupation) => $"{BiographyHeading(occupation)} {biography.Trim()}";
 
     /// <summary>The audit suite: both story openings for every occupation, measuring perceived gender, race, age and
-    /// gender × race against uniform targets (the original world's distribution).</summary>
-    public static Suite ProbeSuite()
+    /// gender × race against uniform targets (the original world's distribution). Built once: it never changes.</summary>
+    public static Suite ProbeSuite { get; } = BuildProbeSuite();
+
+    private static Suite BuildProbeSuite()
     {
         var yaml = new StringBuilder($"""
             name: laboratory

@@ -36,7 +36,7 @@ public static class LabReport
             <p class="note">A teacher trained on a skewed synthetic world writes augmented data; students train on mixes of the fair original data and the
             augmented data at bias ratio γ (the share of augmented documents). Groups are <em>presented</em> attributes of fictional people and
             <em>perceived</em> cues in generated text, never facts about anyone. Seed {s.Seed}; {s.Seeds} student(s) per condition;
-            {s.SamplesPerPrompt} samples per prompt × {LabFormat.ProbeSuite().Prompts.Count} prompts; {r.AugmentedDocuments} augmented documents;
+            {s.SamplesPerPrompt} samples per prompt × {LabFormat.ProbeSuite.Prompts.Count} prompts; {r.AugmentedDocuments} augmented documents;
             {r.Seconds:0} s.</p>
             """);
         Findings(b, r);
