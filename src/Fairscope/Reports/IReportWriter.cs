@@ -7,6 +7,7 @@ public interface IReportWriter
     Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default);
 }
 
-/// <summary>What reports are made from: the analysis, the stored samples and labels, and any gate verdicts.</summary>
+/// <summary>What reports are made from: the analysis, the stored samples and labels, and any gate verdicts; for image
+/// runs also the run's images (for contact sheets) and the understanding probe's result when one ran.</summary>
 public sealed record ReportInput(AuditResult Result, IReadOnlyList<SampleRecord> Samples, IReadOnlyList<AnnotationRecord> Annotations,
-    IReadOnlyList<GateVerdict> Gates);
+    IReadOnlyList<GateVerdict> Gates, ImageStore? Images = null, UnderstandingResult? Understanding = null);

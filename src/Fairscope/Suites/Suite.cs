@@ -15,6 +15,15 @@ public sealed class Suite
     /// <summary>Author-maintained version of the suite's content.</summary>
     public required int Version { get; init; }
 
+    /// <summary><see cref="Text"/> (the default) or <see cref="Image"/>: what the prompts ask a model to make.</summary>
+    public string Modality { get; init; } = Text;
+
+    /// <summary>Prompts for text models.</summary>
+    public const string Text = "text";
+
+    /// <summary>Prompts for image generators and unified multimodal models; samples are images.</summary>
+    public const string Image = "image";
+
     /// <summary>Measured attributes, plain ones first, then intersections.</summary>
     public required IReadOnlyList<DemographicAttribute> Attributes { get; init; }
 

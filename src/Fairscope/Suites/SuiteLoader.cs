@@ -23,14 +23,16 @@ public static partial class SuiteLoader
     /// <summary>Loads a built-in suite by name, or else a suite file by path.</summary>
     public static Suite Load(string nameOrPath)
     {
-        if (BuiltInNames.Contains(nameOrPath))
-        {
-            using var stream = typeof(SuiteLoader).Assembly.GetManifestResourceStream(ResourcePrefix + nameOrPath + ".yaml")!;
-            return Parse(new StreamReader(stream).ReadToEnd(), $"builtin:{nameOrPath}");
-        }
+        if (BuiltInNames.Contains(nameOrPath)) return Parse(BuiltInText(nameOrPath), $"builtin:{nameOrPath}");
         if (!File.Exists(nameOrPath))
             throw new FairscopeException($"suite '{nameOrPath}' is neither a built-in suite ({string.Join(", ", BuiltInNames)}) nor an existing file");
         return Parse(File.ReadAllText(nameOrPath), nameOrPath);
+    }
+
+    private static string BuiltInText(string name)
+    {
+        using var stream = typeof(SuiteLoader).Assembly.GetManifestResourceStream(ResourcePrefix + name + ".yaml")!;
+        return new StreamReader(stream).ReadToEnd();
     }
 
     /// <summary>Parses suite YAML; <paramref name="origin"/> names the source in error messages.</summary>
@@ -38,8 +40,10 @@ public static partial class SuiteLoader
     {
         var y = new YamlNodes(origin);
         var root = y.LoadRoot(yaml);
-        var top = y.Keys(root, "the suite", "name", "description", "version", "attributes", "intersections",
-            "counterfactual", "templates", "slots", "prompts");
+        var top = y.Keys(root, "the suite", "name", "description", "version", "modality", "attributes", "intersections",
+            "counterfactual", "templates", "slots", "slots_from", "prompts");
+        var modality = top.TryGetValue("modality", out var mod) ? y.Scalar(mod, "modality") : Suite.Text;
+        if (modality is not (Suite.Text or Suite.Image)) throw y.Error(mod!, $"modality must be '{Suite.Text}' or '{Suite.Image}', not '{modality}'");
 
         var attributes = ReadAttributes(y, root, top);
         var plain = attributes.ToList();
@@ -59,8 +63,9 @@ public static partial class SuiteLoader
         var prompts = new List<SuitePrompt>();
         if (top.TryGetValue("prompts", out var promptList)) prompts.AddRange(ReadPlainPrompts(y, promptList));
         if (top.TryGetValue("templates", out var templates))
-            prompts.AddRange(ExpandTemplates(y, templates, top.GetValueOrDefault("slots"), plain, counterfactual));
-        else if (top.ContainsKey("slots")) throw y.Error(top["slots"], "slots are given but no templates use them");
+            prompts.AddRange(ExpandTemplates(y, templates, ImportedSlots(y, top, origin, plain), top.GetValueOrDefault("slots"), plain, counterfactual));
+        else if (top.ContainsKey("slots") || top.ContainsKey("slots_from"))
+            throw y.Error(top.GetValueOrDefault("slots") ?? top["slots_from"], "slots are given but no templates use them");
         if (counterfactual is not null && !top.ContainsKey("templates"))
             throw y.Error(cf!, "counterfactual names a slot, so the suite needs templates");
         if (prompts.Count == 0) throw y.Error(root, "the suite has no prompts: add 'prompts' or 'templates'");
@@ -73,6 +78,7 @@ public static partial class SuiteLoader
             Name = y.Required(top, "name", root, "the suite"),
             Description = top.TryGetValue("description", out var d) ? y.Scalar(d, "description") : "",
             Version = top.TryGetValue("version", out var v) ? y.Integer(v, "version") : 1,
+            Modality = modality,
             Attributes = attributes,
             Prompts = prompts,
             CounterfactualSlot = counterfactual,
@@ -118,29 +124,58 @@ public static partial class SuiteLoader
 
     private sealed record SlotValue(string Id, string Text, Dictionary<string, IReadOnlyDictionary<string, double>> References);
 
-    private static List<SuitePrompt> ExpandTemplates(YamlNodes y, YamlNode templates, YamlNode? slotsNode,
-        IReadOnlyList<DemographicAttribute> attributes, string? counterfactual)
+    // The slots of the suite named by slots_from (a built-in suite or a file relative to this one), so that suites for
+    // other modalities reuse one list of occupations and its references instead of copying it. References to
+    // attributes this suite does not declare are dropped.
+    private static Dictionary<string, List<SlotValue>> ImportedSlots(YamlNodes y, Dictionary<string, YamlNode> top, string origin,
+        IReadOnlyList<DemographicAttribute> attributes)
+    {
+        if (!top.TryGetValue("slots_from", out var node)) return [];
+        var name = y.Scalar(node, "slots_from");
+        var relative = origin.StartsWith("builtin:", StringComparison.Ordinal) ? name : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(origin))!, name);
+        var (text, source) = BuiltInNames.Contains(name) ? (BuiltInText(name), $"builtin:{name}")
+            : File.Exists(relative) ? (File.ReadAllText(relative), relative)
+            : throw y.Error(node, $"slots_from '{name}' is neither a built-in suite ({string.Join(", ", BuiltInNames)}) nor a file next to this suite");
+        var other = new YamlNodes(source);
+        var otherTop = other.Keys(other.LoadRoot(text), "the suite", "name", "description", "version", "modality", "attributes", "intersections",
+            "counterfactual", "templates", "slots", "slots_from", "prompts");
+        if (!otherTop.TryGetValue("slots", out var slotsNode)) throw y.Error(node, $"slots_from '{name}' has no slots");
+        return ReadSlots(other, slotsNode, attributes, dropUndeclared: true);
+    }
+
+    private static Dictionary<string, List<SlotValue>> ReadSlots(YamlNodes y, YamlNode slotsNode, IReadOnlyList<DemographicAttribute> attributes, bool dropUndeclared)
     {
         var slots = new Dictionary<string, List<SlotValue>>();
+        foreach (var (key, value) in y.Mapping(slotsNode, "slots").Children)
+        {
+            var slot = y.Scalar(key, "slot name");
+            if (!SlugPattern().IsMatch(slot)) throw y.Error(key, $"slot name '{slot}' must be lower-case letters, digits and '_'");
+            slots[slot] = y.Sequence(value, $"slots.{slot}").Children
+                .Select((v, i) => ReadSlotValue(y, v, $"slots.{slot}[{i}]", attributes, dropUndeclared)).ToList();
+            if (slots[slot].Count == 0) throw y.Error(value, $"slots.{slot} is empty");
+        }
+        return slots;
+    }
+
+    private static List<SuitePrompt> ExpandTemplates(YamlNodes y, YamlNode templates, Dictionary<string, List<SlotValue>> imported, YamlNode? slotsNode,
+        IReadOnlyList<DemographicAttribute> attributes, string? counterfactual)
+    {
+        var slots = new Dictionary<string, List<SlotValue>>(imported);
         if (slotsNode is not null)
-            foreach (var (key, value) in y.Mapping(slotsNode, "slots").Children)
-            {
-                var slot = y.Scalar(key, "slot name");
-                if (!SlugPattern().IsMatch(slot)) throw y.Error(key, $"slot name '{slot}' must be lower-case letters, digits and '_'");
-                slots[slot] = y.Sequence(value, $"slots.{slot}").Children
-                    .Select((v, i) => ReadSlotValue(y, v, $"slots.{slot}[{i}]", attributes)).ToList();
-                if (slots[slot].Count == 0) throw y.Error(value, $"slots.{slot} is empty");
-            }
+            foreach (var (slot, values) in ReadSlots(y, slotsNode, attributes, dropUndeclared: false)) slots[slot] = values;
         if (counterfactual is not null && !slots.ContainsKey(counterfactual))
             throw y.Error(slotsNode ?? templates, $"counterfactual names slot '{counterfactual}', which is not defined under slots");
 
         var prompts = new List<SuitePrompt>();
         foreach (var (item, i) in y.Sequence(templates, "templates").Children.Select((n, i) => (n, i)))
         {
-            var keys = y.Keys(item, $"templates[{i}]", "id", "text");
+            var keys = y.Keys(item, $"templates[{i}]", "id", "text", "question");
             var id = y.Required(keys, "id", item, $"templates[{i}]");
             var text = y.Required(keys, "text", item, $"templates[{i}]");
+            var question = keys.TryGetValue("question", out var q) ? y.Scalar(q, $"templates[{i}].question") : null;
             var used = SlotPattern().Matches(text).Select(m => m.Groups[2].Value).Distinct().ToList();
+            if (question is not null && SlotPattern().Matches(question).Select(m => m.Groups[2].Value).FirstOrDefault(s => !used.Contains(s)) is { } extra)
+                throw y.Error(q!, $"the question of template '{id}' uses {{{extra}}}, which its text does not: a question must be about the same prompt");
             foreach (var s in used.Where(s => !slots.ContainsKey(s)))
                 throw y.Error(item, $"template '{id}' uses {{{s}}}, but no slot '{s}' is defined");
             if (PlaceholderLike().Match(SlotPattern().Replace(text, "")) is { Success: true } stray)
@@ -150,7 +185,7 @@ public static partial class SuiteLoader
             foreach (var s in used) combos = combos.SelectMany(c => slots[s].Select(v => new List<(string, SlotValue)>(c) { (s, v) })).ToList();
             foreach (var combo in combos)
             {
-                var promptText = SlotPattern().Replace(text, m =>
+                string Fill(string template) => SlotPattern().Replace(template, m =>
                 {
                     var value = combo.First(c => c.Slot == m.Groups[2].Value).Value.Text;
                     return m.Groups[1].Success ? IndefiniteArticle(value) + " " + value : value;
@@ -163,14 +198,14 @@ public static partial class SuiteLoader
                     set = string.Join('/', [id, .. combo.Where(c => c.Slot != counterfactual).Select(c => c.Value.Id)]);
                     group = combo.First(c => c.Slot == counterfactual).Value.Id;
                 }
-                prompts.Add(new SuitePrompt(string.Join('/', [id, .. combo.Select(c => c.Value.Id)]), promptText,
-                    combo.ToDictionary(c => c.Slot, c => c.Value.Id), references, set, group));
+                prompts.Add(new SuitePrompt(string.Join('/', [id, .. combo.Select(c => c.Value.Id)]), Fill(text),
+                    combo.ToDictionary(c => c.Slot, c => c.Value.Id), references, set, group, question is null ? null : Fill(question)));
             }
         }
         return prompts;
     }
 
-    private static SlotValue ReadSlotValue(YamlNodes y, YamlNode node, string what, IReadOnlyList<DemographicAttribute> attributes)
+    private static SlotValue ReadSlotValue(YamlNodes y, YamlNode node, string what, IReadOnlyList<DemographicAttribute> attributes, bool dropUndeclared)
     {
         if (node is YamlScalarNode)
         {
@@ -184,8 +219,9 @@ public static partial class SuiteLoader
             foreach (var (key, dist) in y.Mapping(refNode, $"{what}.reference").Children)
             {
                 var name = y.Scalar(key, $"{what}.reference");
-                var attribute = attributes.FirstOrDefault(a => a.Name == name)
-                    ?? throw y.Error(key, $"{what}.reference names '{name}', which is not a declared attribute");
+                var attribute = attributes.FirstOrDefault(a => a.Name == name);
+                if (attribute is null && dropUndeclared) continue;
+                if (attribute is null) throw y.Error(key, $"{what}.reference names '{name}', which is not a declared attribute");
                 references[name] = y.Distribution(dist, $"{what}.reference.{name}", attribute.Categories);
             }
         return new SlotValue(keys.TryGetValue("id", out var id) ? y.Scalar(id, $"{what}.id") : Slugify(value), value, references);

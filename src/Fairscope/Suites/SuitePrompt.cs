@@ -7,10 +7,13 @@ namespace Fairscope;
 /// <param name="References">Optional real-world reference distribution per attribute (e.g. labour statistics).</param>
 /// <param name="CounterfactualSet">Prompts sharing this key differ only in the counterfactual slot; null when the suite has none.</param>
 /// <param name="CounterfactualGroup">This prompt's value of the counterfactual slot.</param>
+/// <param name="Question">For image suites: the understanding question about the same slot values, asked of a multimodal
+/// model with a balanced set of images (partial alignment); null when the template has none.</param>
 public sealed record SuitePrompt(
     string Id,
     string Text,
     IReadOnlyDictionary<string, string> Slots,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> References,
     string? CounterfactualSet = null,
-    string? CounterfactualGroup = null);
+    string? CounterfactualGroup = null,
+    string? Question = null);

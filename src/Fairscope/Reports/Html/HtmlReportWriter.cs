@@ -35,11 +35,17 @@ public sealed partial class HtmlReportWriter : IReportWriter
         body.Append($"<h1>Fairscope audit: {H(r.Run.Name)}</h1>");
         body.Append($"<p class=\"meta\">Model <b>{H(r.Run.Model)}</b> via {H(r.Run.Provider)}{(r.Run.Endpoint is null ? "" : " at " + H(r.Run.Endpoint))} · suite <b>{H(r.Run.Suite)}</b> · "
             + $"{r.Run.Prompts} prompts × {r.Run.SamplesPerPrompt} samples · {r.Run.OkSamples} outputs, {r.Run.FailedSamples} failed · status {H(r.Run.Status)} · started {r.Run.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC</p>");
-        body.Append("<p class=\"note\">Groups are <em>perceived</em> attributes inferred from cues in generated text (pronouns, names, explicit descriptions), not facts about any person. "
-            + "<b>unknown</b> counts samples with no cue or conflicting cues; metrics use only samples with a known label.</p>");
+        var thumbnails = Thumbnails(input);
+        body.Append(thumbnails.Count > 0
+            ? "<p class=\"note\">Groups are <em>perceived</em> attributes that annotators (face models, a vision judge) assign to generated images, not facts about any person. "
+                + "<b>unknown</b> counts images with no face, several faces, or no confident label; metrics use only images with a known label.</p>"
+            : "<p class=\"note\">Groups are <em>perceived</em> attributes inferred from cues in generated text (pronouns, names, explicit descriptions), not facts about any person. "
+                + "<b>unknown</b> counts samples with no cue or conflicting cues; metrics use only samples with a known label.</p>");
         Gates(body, input.Gates);
         Summary(body, r);
-        foreach (var attribute in r.Attributes) AttributeSection(body, r, attribute);
+        UnderstandingPanel(body, input.Understanding);
+        foreach (var attribute in r.Attributes) AttributeSection(body, r, attribute, thumbnails);
+        ContactSheets(body, input, thumbnails);
         if (r.Counterfactual is { } cf) Counterfactual(body, cf);
         Metadata(body, r);
         // The serializer's default encoder writes <, > and & as \u escapes, so no output can close the script element.
@@ -86,7 +92,7 @@ public sealed partial class HtmlReportWriter : IReportWriter
         foreach (var d in r.Diagnostics) body.Append($"<p class=\"note\">{H(d)}</p>");
     }
 
-    private static void AttributeSection(StringBuilder body, AuditResult r, AttributeSummary a)
+    private static void AttributeSection(StringBuilder body, AuditResult r, AttributeSummary a, IReadOnlyDictionary<string, string?> thumbnails)
     {
         body.Append($"<h2>{H(a.Name)}</h2><p>Target: {H(string.Join(", ", a.Target.Select(t => $"{t.Key} {F(t.Value, "0.###")}")))}. "
             + $"All samples: {H(string.Join(", ", a.Counts.Select(c => $"{c.Key} {c.Value}")))}.</p>");
@@ -104,7 +110,7 @@ public sealed partial class HtmlReportWriter : IReportWriter
             if (pa.Reference is { } reference) body.Append($"<br><span class=\"meta\">reference: {H(string.Join(", ", reference.Select(x => $"{x.Key} {F(x.Value, "0.###")}")))}</span>");
             body.Append($"</td><td class=\"num\">{F(bias.Value)} [{F(bias.CiLow)}, {F(bias.CiHigh)}]</td><td>");
             foreach (var e in p.Examples)
-                body.Append($"<div class=\"output\">#{e.SampleIndex} ({H(e.Labels[a.Name])}): {H(Truncate(e.Output))}</div>");
+                body.Append(Shown(e.Output, thumbnails, $"#{e.SampleIndex} ({e.Labels[a.Name]})"));
             body.Append("</td></tr>");
         }
         body.Append("</table>");

@@ -16,9 +16,10 @@ public sealed class JsonReportWriter : IReportWriter
         WriteIndented = true,
     };
 
-    /// <summary>The JSON document for <paramref name="input"/>.</summary>
-    public static string Serialize(ReportInput input) =>
-        JsonSerializer.Serialize(new { Result = input.Result, input.Gates }, Options);
+    /// <summary>The JSON document for <paramref name="input"/>; <c>understanding</c> appears when the probe ran.</summary>
+    public static string Serialize(ReportInput input) => input.Understanding is null
+        ? JsonSerializer.Serialize(new { Result = input.Result, input.Gates }, Options)
+        : JsonSerializer.Serialize(new { Result = input.Result, input.Gates, input.Understanding }, Options);
 
     /// <inheritdoc />
     public async Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default)

@@ -1,0 +1,92 @@
+namespace Fairscope;
+
+/// <summary>An image with the perceived labels an annotator gave it, per attribute.</summary>
+public sealed record LabelledImage(string Reference, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>
+/// Images with perceived labels from which an understanding probe draws balanced sets: one image per category of an
+/// attribute. Either the generation run's own images as its annotators labelled them, or a reference set the user
+/// labelled (a CSV manifest; e.g. a balanced face set), copied into the run's <see cref="ImageStore"/>.
+/// </summary>
+public sealed class ImagePool
+{
+    private ImagePool(IReadOnlyList<LabelledImage> images, string source) => (Images, Source) = (images, source);
+
+    /// <summary>The images, in a stable order.</summary>
+    public IReadOnlyList<LabelledImage> Images { get; }
+
+    /// <summary>Where the pool came from (recorded with the understanding run).</summary>
+    public string Source { get; }
+
+    /// <summary>Images of <paramref name="attribute"/>'s category <paramref name="category"/>.</summary>
+    public IReadOnlyList<LabelledImage> Of(string attribute, string category) =>
+        [.. Images.Where(i => i.Labels.TryGetValue(attribute, out var l) && l == category)];
+
+    /// <summary>True when every category of <paramref name="attribute"/> has at least one image, so a balanced set exists.</summary>
+    public bool Covers(DemographicAttribute attribute) => attribute.Categories.All(c => Of(attribute.Name, c).Count > 0);
+
+    /// <summary>The generation run's successful image samples, each labelled by the first annotator in
+    /// <paramref name="annotators"/> that labels the attribute (the same rule the metrics use).</summary>
+    public static ImagePool FromRun(IReadOnlyList<SampleRecord> samples, IReadOnlyList<AnnotationRecord> annotations, Suite suite,
+        IReadOnlyList<IAnnotator> annotators)
+    {
+        var plain = suite.Attributes.Where(a => !a.IsIntersection).ToList();
+        var primary = plain.Select(a => (a.Name, Annotator: annotators.FirstOrDefault(x => x.Attributes.Contains(a.Name))))
+            .Where(x => x.Annotator is not null).ToDictionary(x => x.Name, x => x.Annotator!);
+        var labels = annotations.Where(a => primary.TryGetValue(a.Attribute, out var p) && p.Name == a.Annotator && p.Version == a.AnnotatorVersion)
+            .ToLookup(a => (a.PromptId, a.SampleIndex));
+        var images = samples.Where(s => s.Ok && ImageStore.IsReference(s.Output))
+            .OrderBy(s => s.PromptId, StringComparer.Ordinal).ThenBy(s => s.SampleIndex)
+            .Select(s => new LabelledImage(s.Output!, labels[(s.PromptId, s.SampleIndex)].ToDictionary(a => a.Attribute, a => a.Label)))
+            .DistinctBy(i => i.Reference).ToList();
+        return new ImagePool(images, "run");
+    }
+
+    /// <summary>A labelled reference set: CSV with a <c>file</c> column (paths relative to the CSV) and one column per
+    /// attribute holding a declared category or <c>unknown</c>. Images are checked and copied into <paramref name="store"/>.</summary>
+    public static ImagePool FromManifest(string path, Suite suite, ImageStore store)
+    {
+        List<(long Line, List<string> Fields)> rows;
+        try
+        {
+            using var reader = new StreamReader(path);
+            rows = [.. Csv.Read(reader, path)];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new FairscopeException($"{path}: cannot read the manifest ({e.Message})");
+        }
+        if (rows.Count == 0) throw new FairscopeException($"{path}: the manifest is empty; it needs a header with 'file' and attribute columns");
+        var header = rows[0].Fields;
+        var fileColumn = header.IndexOf("file");
+        if (fileColumn < 0) throw new FairscopeException($"{path}:1: the header needs a 'file' column (image paths relative to the manifest)");
+        var columns = header.Select((name, i) => (name, i, attribute: suite.Attribute(name))).Where(c => c.attribute is not null).ToList();
+        if (columns.Count == 0)
+            throw new FairscopeException($"{path}:1: no column names an attribute of suite '{suite.Name}' ({string.Join(", ", suite.Attributes.Where(a => !a.IsIntersection).Select(a => a.Name))})");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var images = new List<LabelledImage>();
+        foreach (var row in rows.Skip(1))
+        {
+            if (row.Fields.Count != header.Count) throw new FairscopeException($"{path}:{row.Line}: {row.Fields.Count} fields where the header has {header.Count}");
+            var labels = new Dictionary<string, string>();
+            foreach (var (name, i, attribute) in columns)
+            {
+                var label = row.Fields[i].Trim();
+                if (label != DemographicAttribute.Unknown && !attribute!.Categories.Contains(label))
+                    throw new FairscopeException($"{path}:{row.Line}: {name} '{label}' is not one of {string.Join(", ", attribute.Categories)} or unknown");
+                labels[name] = label;
+            }
+            var file = Path.Combine(folder, row.Fields[fileColumn]);
+            byte[] bytes;
+            try { bytes = File.ReadAllBytes(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FairscopeException($"{path}:{row.Line}: cannot read image {file} ({e.Message})");
+            }
+            ImageDecoder.Decode(bytes, $"{path}:{row.Line}: {file}");
+            images.Add(new LabelledImage(store.Put(bytes, $"{path}:{row.Line}"), labels));
+        }
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+        return new ImagePool(images.DistinctBy(i => i.Reference).ToList(), $"manifest sha256:{hash}");
+    }
+}

@@ -1,0 +1,54 @@
+namespace Fairscope;
+
+/// <summary>
+/// The understanding half of a unified multimodal model's audit, run after its generation audit: asks the model the
+/// understanding questions (<see cref="UnderstandingProbe"/>) in a second run of the same store (resumable like any
+/// run), labels the answers, analyses them like any audit and compares each attribute's bias with the generation's
+/// (<see cref="PartialAlignment"/>).
+/// </summary>
+public sealed class UnderstandingAudit(IRunStore store, Bootstrap bootstrap, int concurrency)
+{
+    /// <summary>The understanding run's name beside generation run <paramref name="generationRun"/>.</summary>
+    public static string RunName(string generationRun) => generationRun + Suffix;
+
+    /// <summary>Ends the name of every understanding run, so a run folder's generation run can be told apart.</summary>
+    public const string Suffix = ":understanding";
+
+    /// <summary>Generates what is missing, annotates and compares. <paramref name="parameters"/> (canonical JSON: mode,
+    /// pool, sampling options) is part of the run's identity.</summary>
+    public async Task<UnderstandingResult> RunAsync(RunInfo generationRun, AuditResult generation, UnderstandingSuite questions, ISampleGenerator probe,
+        ProbeMode mode, string model, string? endpoint, string parameters, int samplesPerPrompt, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    {
+        var spec = new RunSpec(RunName(generationRun.Spec.Name), questions.Source.Name, questions.Source.SourceText, "understanding", model, endpoint,
+            samplesPerPrompt, generationRun.Spec.Seed, parameters);
+        var run = await store.OpenRunAsync(spec, cancellationToken);
+        IAnnotator[] annotators = [new UnderstandingAnnotator(questions.Suite.Attributes)];
+        await new RunEngine(store, probe, concurrency, progress, annotators).GenerateAsync(run, questions.Suite, cancellationToken);
+        await store.SetStatusAsync(run.Id, RunInfo.Completed, cancellationToken);
+        run = await store.FindRunAsync(spec.Name, cancellationToken) ?? run;
+        var (samples, annotations, _) = await new AnnotationStage(store, annotators, concurrency, progress).AnnotateAsync(run, questions.Suite, cancellationToken);
+        var analysis = new AuditAnalyzer(bootstrap).Analyze(run, questions.Suite, samples, annotations, annotators);
+        return new UnderstandingResult(mode.ToString().ToLowerInvariant(), model, analysis, Compare(generation, analysis, questions), questions.Diagnostics);
+    }
+
+    /// <summary>Partial alignment of every probed attribute, over the prompts measured both ways.</summary>
+    public IReadOnlyList<PartialAlignmentResult> Compare(AuditResult generation, AuditResult understanding, UnderstandingSuite questions)
+    {
+        var asked = understanding.Prompts.ToDictionary(p => p.Id);
+        return [.. questions.Suite.Attributes.Select(a =>
+        {
+            int[] Known(PromptResult? p) => [.. a.Categories.Select(c => p is not null && p.Attributes.TryGetValue(a.Name, out var r) ? r.Counts.GetValueOrDefault(c) : 0)];
+            var ids = generation.Prompts.Select(p => p.Id).ToList();
+            return PartialAlignment.Compare(a.Name, ids, [.. generation.Prompts.Select(Known)],
+                [.. generation.Prompts.Select(p => Known(asked.GetValueOrDefault($"{a.Name}/{p.Id}")))], bootstrap);
+        })];
+    }
+}
+
+/// <summary>What the understanding probe measured.</summary>
+/// <param name="Mode"><c>ask</c> or <c>choose</c> (<see cref="ProbeMode"/>).</param>
+/// <param name="Analysis">The probe's answers analysed like any audit (prompt ids <c>ATTRIBUTE/PROMPT_ID</c>); its unknown
+/// counts are the abstentions.</param>
+/// <param name="Alignment">Generation vs understanding bias per attribute.</param>
+public sealed record UnderstandingResult(string Mode, string Model, AuditResult Analysis, IReadOnlyList<PartialAlignmentResult> Alignment,
+    IReadOnlyList<string> Diagnostics);
