@@ -17,6 +17,7 @@ public static class FairscopeCli
         LaboratoryCommands.Inherit(),
         LaboratoryCommands.Mitigate(),
         ServeCommand.Create(),
+        ModelsCommand.Create(),
     };
 
     /// <summary>Runs a command line and returns the exit code (see <see cref="CommandRunner"/>).</summary>

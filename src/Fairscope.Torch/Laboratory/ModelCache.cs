@@ -14,11 +14,8 @@ public sealed class ModelCache(string root)
     /// <summary>The cache folder.</summary>
     public string Root { get; } = Path.GetFullPath(root);
 
-    /// <summary>$FAIRSCOPE_CACHE, else $XDG_CACHE_HOME/fairscope, else ~/.cache/fairscope.</summary>
-    public static string DefaultRoot =>
-        Environment.GetEnvironmentVariable("FAIRSCOPE_CACHE") is { Length: > 0 } explicitRoot ? explicitRoot
-        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "fairscope");
+    /// <summary>The shared cache folder (<see cref="FairscopeInfo.CacheRoot"/>).</summary>
+    public static string DefaultRoot => FairscopeInfo.CacheRoot;
 
     /// <summary>The directory of model <paramref name="name"/> with <paramref name="key"/>.</summary>
     public string ModelDirectory(string key, string name) => Path.Combine(Root, "models", $"{name}-{key}");
