@@ -5,7 +5,8 @@ namespace Fairscope;
 /// metrics of <see cref="PromptMetrics"/> for every attribute and intersection; over prompts, the mean and the
 /// worst prompt; and percentile-bootstrap intervals for all of them, resampling samples within each prompt.
 /// Metrics for a prompt use only its samples labelled with a declared category; prompts where every sample is
-/// unknown are left out of the aggregates (their count is reported).
+/// unknown are left out of the aggregates (their count is reported). Where several annotators label one attribute,
+/// their pairwise agreement is reported too.
 /// </summary>
 public sealed class AuditAnalyzer(Bootstrap bootstrap)
 {
@@ -103,7 +104,7 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
             new BootstrapSummary(bootstrap.Resamples, bootstrap.Level, bootstrap.Seed, "percentile; samples resampled within each prompt"),
             summaries, promptResults,
             suite.CounterfactualSlot is null ? null : new CounterfactualAnalyzer(bootstrap).Analyze(suite, samplesByPrompt, plain),
-            diagnostics);
+            new AgreementAnalyzer(bootstrap).Analyze(ok, annotations, annotators, plain), diagnostics);
     }
 
     /// <summary>Mean over the items (prompts, or counterfactual pairs) with a defined value, its bootstrap interval,
