@@ -13,8 +13,11 @@ namespace Fairscope.Testing;
 
 /// <summary>A chat-completions request as the fake server saw it.</summary>
 /// <param name="ArrivedAt">Stopwatch timestamp of arrival.</param>
+/// <param name="Prompt">The last user message's text (its text parts joined by newlines when it has several parts).</param>
 /// <param name="Authorization">The Authorization header, if any.</param>
-public sealed record FakeRequest(string Model, string Prompt, long? Seed, int Number, long ArrivedAt = 0, string? Authorization = null);
+/// <param name="Images">The image URLs (data URLs for inline images) of every message's image parts, in order.</param>
+public sealed record FakeRequest(string Model, string Prompt, long? Seed, int Number, long ArrivedAt = 0, string? Authorization = null,
+    IReadOnlyList<string>? Images = null);
 
 /// <summary>What the fake server does with a request.</summary>
 public abstract record FakeReply
@@ -86,10 +89,13 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     {
         using var body = await JsonDocument.ParseAsync(context.Request.Body);
         var root = body.RootElement;
-        var prompt = root.GetProperty("messages").EnumerateArray().Last(m => m.GetProperty("role").GetString() == "user").GetProperty("content").GetString()!;
+        var messages = root.GetProperty("messages").EnumerateArray()
+            .Select(m => (Role: m.GetProperty("role").GetString(), Content: ReadContent(m.TryGetProperty("content", out var c) ? c : default))).ToList();
+        var prompt = messages.Last(m => m.Role == "user").Content.Text;
+        var images = messages.SelectMany(m => m.Content.Images).ToList();
         long? seed = root.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null;
         var request = new FakeRequest(root.GetProperty("model").GetString()!, prompt, seed, Interlocked.Increment(ref _requests),
-            System.Diagnostics.Stopwatch.GetTimestamp(), context.Request.Headers.Authorization.FirstOrDefault());
+            System.Diagnostics.Stopwatch.GetTimestamp(), context.Request.Headers.Authorization.FirstOrDefault(), images);
         Received.Enqueue(request);
         if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
         switch (_script(request))
@@ -121,6 +127,17 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 await context.Response.WriteAsync(JsonSerializer.Serialize(new { id = "x", @object = "chat.completion", created = 1_700_000_000, model = request.Model, choices = Array.Empty<object>() }));
                 break;
         }
+    }
+
+    // A message's content is a string, an array of parts ({"type": "text", "text"}, {"type": "image_url", "image_url": {"url"}}),
+    // or absent or null (an assistant's tool call).
+    private static (string Text, IReadOnlyList<string> Images) ReadContent(JsonElement content)
+    {
+        if (content.ValueKind == JsonValueKind.String) return (content.GetString()!, []);
+        if (content.ValueKind != JsonValueKind.Array) return ("", []);
+        var parts = content.EnumerateArray().ToList();
+        return (string.Join("\n", parts.Where(p => p.GetProperty("type").GetString() == "text").Select(p => p.GetProperty("text").GetString())),
+            parts.Where(p => p.GetProperty("type").GetString() == "image_url").Select(p => p.GetProperty("image_url").GetProperty("url").GetString()!).ToList());
     }
 
     /// <inheritdoc />

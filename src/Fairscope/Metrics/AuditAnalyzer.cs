@@ -5,7 +5,8 @@ namespace Fairscope;
 /// metrics of <see cref="PromptMetrics"/> for every attribute and intersection; over prompts, the mean and the
 /// worst prompt; and percentile-bootstrap intervals for all of them, resampling samples within each prompt.
 /// Metrics for a prompt use only its samples labelled with a declared category; prompts where every sample is
-/// unknown are left out of the aggregates (their count is reported).
+/// unknown are left out of the aggregates (their count is reported). Where several annotators label one attribute,
+/// their pairwise agreement is reported too.
 /// </summary>
 public sealed class AuditAnalyzer(Bootstrap bootstrap)
 {
@@ -82,7 +83,7 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
         var promptIds = prompts.Select(p => p.Id).ToList();
         var summaries = attributes.Select((a, ai) =>
         {
-            var metrics = PromptMetrics.Names.Select((name, mi) => (name, Aggregate(bootstrap, name, promptIds,
+            var metrics = PromptMetrics.Names.Select((name, mi) => (name, Aggregate(bootstrap, PromptMetrics.HigherIsFairer(name), promptIds,
                 p => point[ai * stride + p * m + mi], replicates.Select(r => (Func<int, double>)(p => r[ai * stride + p * m + mi])))))
                 .Where(x => x.Item2.Prompts > 0).ToDictionary(x => x.name, x => x.Item2);
             var total = new int[a.Categories.Count + 1];
@@ -103,19 +104,19 @@ public sealed class AuditAnalyzer(Bootstrap bootstrap)
             new BootstrapSummary(bootstrap.Resamples, bootstrap.Level, bootstrap.Seed, "percentile; samples resampled within each prompt"),
             summaries, promptResults,
             suite.CounterfactualSlot is null ? null : new CounterfactualAnalyzer(bootstrap).Analyze(suite, samplesByPrompt, plain),
-            diagnostics);
+            new AgreementAnalyzer(bootstrap).Analyze(ok, annotations, annotators, plain), diagnostics);
     }
 
     /// <summary>Mean over the items (prompts, or counterfactual pairs) with a defined value, its bootstrap interval,
-    /// and the worst item.</summary>
-    internal static AggregateEstimate Aggregate(Bootstrap bootstrap, string metric, IReadOnlyList<string> ids, Func<int, double> value,
+    /// and the worst item: the smallest value when <paramref name="higherIsBetter"/>, else the largest.</summary>
+    internal static AggregateEstimate Aggregate(Bootstrap bootstrap, bool higherIsBetter, IReadOnlyList<string> ids, Func<int, double> value,
         IEnumerable<Func<int, double>> replicateValues)
     {
         // NaN means undefined (no known label) and is left out; +∞ (KL where the target is 0) is kept: it makes the mean
         // and the worst value infinite, reported as null with the worst prompt named, and a gate on them fails.
         var defined = Enumerable.Range(0, ids.Count).Where(i => !double.IsNaN(value(i))).ToList();
         if (defined.Count == 0) return new AggregateEstimate(null, null, null, null, null, null, 0);
-        var worst = PromptMetrics.HigherIsFairer(metric) ? defined.MinBy(value) : defined.MaxBy(value);
+        var worst = higherIsBetter ? defined.MinBy(value) : defined.MaxBy(value);
         var means = replicateValues.Select(r => MeanOfDefined(Enumerable.Range(0, ids.Count).Select(r))).ToArray();
         var interval = bootstrap.Interval(means);
         var mean = defined.Average(value);

@@ -9,6 +9,7 @@ public sealed record AuditResult(
     IReadOnlyList<AttributeSummary> Attributes,
     IReadOnlyList<PromptResult> Prompts,
     CounterfactualResult? Counterfactual,
+    IReadOnlyList<AnnotatorAgreement> Agreement,
     IReadOnlyList<string> Diagnostics)
 {
     /// <summary>Bumped when a field changes meaning or disappears.</summary>
@@ -59,6 +60,15 @@ public sealed record PromptAttributeResult(IReadOnlyDictionary<string, int> Coun
 
 /// <summary>A sample shown in the report, with its labels.</summary>
 public sealed record ExampleOutput(int SampleIndex, string Output, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>How well two annotators that label the same attribute agree: Cohen's kappa (Cohen 1960) over the samples
+/// both labelled, unknown being a category of its own (see <see cref="Fairscope.Agreement"/>).</summary>
+/// <param name="First">The annotator earlier in priority order.</param>
+/// <param name="Samples">Samples both labelled.</param>
+/// <param name="ObservedAgreement">Share of them with the same label; null without samples.</param>
+/// <param name="Kappa">κ with its interval (samples resampled within each prompt); null where undefined: no samples,
+/// or both gave every sample one and the same label.</param>
+public sealed record AnnotatorAgreement(string Attribute, string First, string Second, int Samples, double? ObservedAgreement, Estimate Kappa);
 
 /// <summary>Gaps between prompts that differ only in the counterfactual slot.</summary>
 /// <param name="Gaps">Mean over all pairs in all sets, per measure: each attribute's total-variation gap, <c>refusal</c>, <c>length_words</c>.</param>

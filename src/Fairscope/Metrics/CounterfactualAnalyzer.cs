@@ -13,7 +13,7 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
     public const string Refusal = "refusal";
     public const string Length = "length_words";
 
-    private sealed record PromptData(SuitePrompt Prompt, GroupCounts[] Counts, int[] Refusals, int[] Lengths);
+    private sealed record PromptData(SuitePrompt Prompt, GroupCounts[] Counts, int[] Refusals, double[] Lengths);
 
     public CounterfactualResult Analyze(Suite suite, Dictionary<string, List<AuditAnalyzer.LabelledSample>> samplesByPrompt,
         List<DemographicAttribute> plain)
@@ -26,7 +26,7 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
             return new PromptData(p,
                 attributes.Select(a => GroupCounts.From(a, sampleLabels.Select(l => AuditAnalyzer.LabelOf(a, l, plain)))).ToArray(),
                 [sampleLabels.Count(l => l.Refusal == RefusalAnnotator.Refused), sampleLabels.Count(l => l.Refusal is not null && l.Refusal != RefusalAnnotator.Refused)],
-                s.Select(x => AuditAnalyzer.WordCount(x.Sample.Output!)).ToArray());
+                s.Select(x => (double)AuditAnalyzer.WordCount(x.Sample.Output!)).ToArray());
         }).ToList();
         var groupOrder = data.Select(d => d.Prompt.CounterfactualGroup!).Distinct().ToList();
         var pairs = data.GroupBy(d => d.Prompt.CounterfactualSet!).SelectMany(set =>
@@ -37,7 +37,7 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
         var measures = attributes.Select(a => a.Name).Append(Refusal).Append(Length).ToList();
 
         // Per pair and measure; vector index = pair * measures + measure.
-        double[] Gaps(Func<GroupCounts, int[]> countsOf, Func<int[], int[]> refusalsOf, Func<int[], double> meanLength)
+        double[] Gaps(Func<GroupCounts, int[]> countsOf, Func<int[], int[]> refusalsOf, Func<double[], double> meanLength)
         {
             var stats = data.Select(d => (
                 Frequencies: d.Counts.Select(c => GroupCounts.KnownFrequencies(countsOf(c))).ToArray(),
@@ -56,10 +56,10 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
         }
         var point = Gaps(c => c.Counts, r => r, l => l.Average());
         var replicates = bootstrap.Replicates(random =>
-            Gaps(c => AuditAnalyzer.Resample(random, c.Counts), r => AuditAnalyzer.Resample(random, r), l => ResampledMean(random, l)));
+            Gaps(c => AuditAnalyzer.Resample(random, c.Counts), r => AuditAnalyzer.Resample(random, r), l => Sampling.ResampledMean(random, l)));
 
         var pairIds = pairs.Select(p => $"{p.Set}: {data[p.A].Prompt.CounterfactualGroup} vs {data[p.B].Prompt.CounterfactualGroup}").ToList();
-        var gaps = measures.Select((name, k) => (name, AuditAnalyzer.Aggregate(bootstrap, name, pairIds, i => point[i * measures.Count + k],
+        var gaps = measures.Select((name, k) => (name, AuditAnalyzer.Aggregate(bootstrap, higherIsBetter: false, pairIds, i => point[i * measures.Count + k],
             replicates.Select(r => (Func<int, double>)(i => r[i * measures.Count + k]))))).ToDictionary(x => x.name, x => x.Item2);
 
         var byPair = pairs.Select((p, i) => (Key: (data[p.A].Prompt.CounterfactualGroup!, data[p.B].Prompt.CounterfactualGroup!), Index: i))
@@ -85,12 +85,5 @@ internal sealed class CounterfactualAnalyzer(Bootstrap bootstrap)
 
         return new CounterfactualResult(suite.CounterfactualSlot!, data.Select(d => d.Prompt.CounterfactualSet).Distinct().Count(),
             pairs.Count, gaps, byPair, byGroup);
-    }
-
-    private static double ResampledMean(Random random, int[] values)
-    {
-        double sum = 0;
-        for (var i = 0; i < values.Length; i++) sum += values[random.Next(values.Length)];
-        return sum / values.Length;
     }
 }

@@ -23,6 +23,14 @@ public static class Sampling
         }
     }
 
+    /// <summary>Mean of a resample with replacement of <paramref name="values"/> (same size); NaN when there are none.</summary>
+    public static double ResampledMean(Random random, ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        for (var i = 0; i < values.Length; i++) sum += values[random.Next(values.Length)];
+        return sum / values.Length;
+    }
+
     /// <summary>
     /// Binomial(n, p) by Knuth's order-statistic recursion (TAOCP vol. 2, §3.4.1): the median of n uniforms is
     /// Beta(a, n+1−a); the uniforms on the far side of p are all decided at once, halving n each step.

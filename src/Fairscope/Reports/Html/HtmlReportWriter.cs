@@ -8,8 +8,8 @@ namespace Fairscope;
 /// <summary>
 /// report.html: one self-contained file (inline CSS and SVG charts, no scripts loaded) for a person to read:
 /// summary table with intervals, gate verdicts, a chart per attribute, the most biased prompts with example
-/// outputs, counterfactual gaps and run metadata. Every piece of model output or user text is HTML-encoded; the
-/// analysis (results.json's "result") is embedded as JSON whose '&lt;' characters are escaped.
+/// outputs, counterfactual gaps, annotator agreement and run metadata. Every piece of model output or user text is
+/// HTML-encoded; the analysis (results.json's "result") is embedded as JSON whose '&lt;' characters are escaped.
 /// </summary>
 public sealed partial class HtmlReportWriter : IReportWriter
 {
@@ -47,6 +47,7 @@ public sealed partial class HtmlReportWriter : IReportWriter
         foreach (var attribute in r.Attributes) AttributeSection(body, r, attribute, thumbnails);
         ContactSheets(body, input, thumbnails);
         if (r.Counterfactual is { } cf) Counterfactual(body, cf);
+        AgreementSection(body, r);
         Metadata(body, r);
         // The serializer's default encoder writes <, > and & as \u escapes, so no output can close the script element.
         var parts = new Dictionary<string, string>
@@ -138,6 +139,19 @@ public sealed partial class HtmlReportWriter : IReportWriter
             foreach (var m in measures) body.Append($"<td class=\"num\">{F(p.Gaps[m])}</td>");
             body.Append("</tr>");
         }
+        body.Append("</table>");
+    }
+
+    private static void AgreementSection(StringBuilder body, AuditResult r)
+    {
+        if (r.Agreement.Count == 0) return;
+        body.Append("<h2>Annotator agreement</h2><p>Cohen's kappa between annotators that label the same attribute, over the samples both labelled "
+            + "(unknown is a category of its own): 1 is perfect agreement, 0 what chance alone would give. Where it is low, the groups behind the "
+            + "metrics depend on which annotator is asked. – means undefined (no samples, or one and the same label throughout).</p>");
+        body.Append($"<table><tr><th>attribute</th><th>annotators</th><th>samples</th><th>observed agreement</th><th>kappa [{F(r.Bootstrap.Level * 100, "0")}% CI]</th></tr>");
+        foreach (var a in r.Agreement)
+            body.Append($"<tr><td>{H(a.Attribute)}</td><td>{H(a.First)} vs {H(a.Second)}</td><td class=\"num\">{a.Samples}</td>"
+                + $"<td class=\"num\">{F(a.ObservedAgreement)}</td><td class=\"num\">{F(a.Kappa.Value)} [{F(a.Kappa.CiLow)}, {F(a.Kappa.CiHigh)}]</td></tr>");
         body.Append("</table>");
     }
 
