@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Fairscope;
@@ -45,7 +46,9 @@ public sealed class ImageSampleGenerator : ISampleGenerator
     public async ValueTask<IReadOnlyList<GeneratedSample>> GenerateBatchAsync(IReadOnlyList<SampleRequest> requests, CancellationToken cancellationToken)
     {
         var first = requests[0];
-        var response = await _generator.GenerateAsync(new ImageGenerationRequest(first.Prompt.Text), _settings.ToOptions(requests.Count, first.Seed), cancellationToken);
+        ImageGenerationResponse response;
+        try { response = await _generator.GenerateAsync(new ImageGenerationRequest(first.Prompt.Text), _settings.ToOptions(requests.Count, first.Seed), cancellationToken); }
+        catch (JsonException e) { throw new InvalidDataException($"the answer is not valid image-generation JSON ({e.Message})", e); }
         var images = response.Contents.Where(c => c is DataContent or UriContent).ToList();
         if (images.Count == 0) throw new InvalidDataException("the answer holds no image (empty data list)");
         if (images.Count < requests.Count) throw new InvalidDataException($"the answer holds {images.Count} images for the {requests.Count} requested");
