@@ -96,6 +96,20 @@ public sealed class A1111ImageGeneratorTests
     }
 
     [Fact]
+    public async Task An_unreachable_server_stops_at_the_first_request()
+    {
+        await using var run = await ImageTestRun.OpenAsync(samplesPerPrompt: 1);
+        using var generator = new ImageSampleGenerator(new A1111ImageGenerator("http://127.0.0.1:9", null, Settings, TimeSpan.FromSeconds(5))
+            .AsBuilder().UseRetries(ImageTestRun.FastRetries).Build(), run.Images, Settings);
+
+        var e = await Assert.ThrowsAsync<FairscopeException>(() => run.GenerateAsync(generator));
+
+        Assert.Contains("endpoint looks wrong", e.Message);
+        Assert.Contains("127.0.0.1:9", e.Message);
+        Assert.Empty(await run.SamplesAsync());
+    }
+
+    [Fact]
     public async Task Bad_answers_are_failed_samples()
     {
         await using var run = await ImageTestRun.OpenAsync(samplesPerPrompt: 2);
