@@ -8,9 +8,9 @@ internal static class AuditCommand
     public static Command Create()
     {
         var suite = new Option<string>("--suite") { Description = "Built-in suite name (see 'fairscope suites') or a suite YAML file", Required = true };
-        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process) or replay (a JSONL/CSV file of outputs)", DefaultValueFactory = _ => "openai" };
-        var baseUrl = new Option<string?>("--base-url") { Description = $"Endpoint base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default {OpenAIEndpoint.DefaultBaseUrl})" };
-        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt) or builtin:teacher / builtin:student; replay: a label (default the file name)" };
+        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process), replay (a JSONL/CSV file of outputs); images: openai-images (an OpenAI-compatible images API), a1111 (Stable Diffusion WebUI / Forge) or replay-images (image files)", DefaultValueFactory = _ => "openai" };
+        var baseUrl = new Option<string?>("--base-url") { Description = $"Endpoint base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default {OpenAIEndpoint.DefaultBaseUrl}; a1111: {A1111ImageGenerator.DefaultBaseUrl})" };
+        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt) or builtin:teacher / builtin:student; replay, replay-images: a label (default the file name); a1111: the checkpoint to load (default the server's)" };
         var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; optional for local servers", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
         var replay = new Option<string?>("--replay") { Description = "With --provider replay: the JSONL or CSV file of outputs keyed by prompt_id" };
         var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default: the stored run's, else 20; replay: the file's highest sample_index + 1)" };
@@ -23,12 +23,14 @@ internal static class AuditCommand
         var retries = new Option<int>("--max-retries") { Description = "Retries per request on 429, 5xx, timeouts and dropped connections", DefaultValueFactory = _ => RetryOptions.Default.MaxRetries };
         var timeout = new Option<double>("--timeout") { Description = "Seconds per request attempt", DefaultValueFactory = _ => RetryOptions.Default.RequestTimeout.TotalSeconds };
         var analysis = new AnalysisOptions();
+        var images = new ImageProviderOptions();
 
         var command = new Command("audit", "Sample a model on a suite, label perceived demographics, and report bias metrics with confidence intervals")
         {
             suite, provider, baseUrl, model, apiKeyEnv, replay, samples, output, concurrency, seed, temperature, maxTokens, systemPrompt, retries, timeout,
         };
         analysis.AddTo(command);
+        images.AddTo(command);
         command.SetAction(CommandRunner.Guard(async (parse, ct) =>
         {
             var loaded = SuiteLoader.Load(parse.GetValue(suite)!);
@@ -40,6 +42,9 @@ internal static class AuditCommand
             var generation = new GenerationOptions(parse.GetValue(temperature), parse.GetValue(maxTokens), parse.GetValue(systemPrompt));
 
             var kind = parse.GetValue(provider)!;
+            images.CheckApplicable(parse, kind);
+            string Folder(string modelName) => parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
+            ImageStore? imageStore = null;
             ISampleGenerator generator;
             string modelName;
             string? endpoint = null;
@@ -70,12 +75,16 @@ internal static class AuditCommand
                     modelName = parse.GetValue(model) ?? Path.GetFileNameWithoutExtension(file);
                     generator = replayed;
                     break;
+                case var _ when ImageProviderOptions.IsImageProvider(kind):
+                    var image = images.Create(parse, kind, loaded, parse.GetValue(model), parse.GetValue(baseUrl), parse.GetValue(apiKeyEnv)!, retry, Folder);
+                    (generator, modelName, endpoint, parameters, naturalSamples, imageStore) = (image.Generator, image.Model, image.Endpoint, image.Parameters, image.NaturalSamples, image.Images);
+                    break;
                 default:
-                    throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin or replay");
+                    throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin, replay, openai-images, a1111 or replay-images");
             }
             using var _ = generator;
-            var folder = parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
-            var annotators = analysis.Annotators(parse, loaded, kind == "openai" ? endpoint : null, retry);
+            var folder = Folder(modelName);
+            var annotators = imageStore is not null ? AnnotatorSet.ForImages(loaded, imageStore) : analysis.Annotators(parse, loaded, kind == "openai" ? endpoint : null, retry);
             var runSeed = parse.GetValue(seed);
 
             await using var store = SqliteRunStore.Open(Path.Combine(folder, SqliteRunStore.FileName));

@@ -30,4 +30,9 @@ public static class AnnotatorSet
         result.Add(new RefusalAnnotator());
         return result;
     }
+
+    /// <summary>Annotators for the images of a run of <paramref name="suite"/>, read from <paramref name="images"/>.
+    /// None exists yet, so this throws: image runs stop before generating instead of producing samples nothing can label.</summary>
+    public static IReadOnlyList<IAnnotator> ForImages(Suite suite, ImageStore images) =>
+        throw new FairscopeException($"no image annotator is configured yet, so suite '{suite.Name}' cannot be audited on images in {images.RunFolder}");
 }

@@ -29,5 +29,7 @@ public interface ISampleGenerator : IDisposable
 /// <summary>Which sample to produce: the prompt, the sample's index within it and its seed.</summary>
 public sealed record SampleRequest(SuitePrompt Prompt, int SampleIndex, long Seed);
 
-/// <summary>A generated output. <see cref="Attempts"/> counts requests including retries.</summary>
-public sealed record GeneratedSample(string Output, string? FinishReason, int Attempts = 1);
+/// <summary>A generated output. <see cref="Attempts"/> counts requests including retries. <see cref="Seed"/> is the seed
+/// that produced it when that is not the request's own (an image server numbering the seeds of a batch itself, or one
+/// seed shared by the images of one request); null keeps <see cref="SampleRequest.Seed"/>.</summary>
+public sealed record GeneratedSample(string Output, string? FinishReason, int Attempts = 1, long? Seed = null);

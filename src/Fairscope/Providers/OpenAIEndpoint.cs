@@ -8,8 +8,9 @@ namespace Fairscope;
 
 /// <summary>
 /// Connects to any OpenAI-compatible chat-completions endpoint (OpenAI, Azure OpenAI's v1 API, Ollama, vLLM,
-/// llama.cpp server) through Microsoft.Extensions.AI's OpenAI adapter. The SDK's own retries are turned off:
-/// <see cref="RetryingChatClient"/> retries instead, the same way for every provider.
+/// llama.cpp server) through Microsoft.Extensions.AI's OpenAI adapter; <see cref="OpenAIImageEndpoint"/> does the
+/// same for the images API. The SDK's own retries are turned off: <see cref="RetryPipeline"/> retries instead, the
+/// same way for every provider.
 /// </summary>
 public static class OpenAIEndpoint
 {
@@ -21,7 +22,12 @@ public static class OpenAIEndpoint
 
     /// <summary>Builds the chat client. The key is read from <paramref name="apiKeyVariable"/>; it may be absent
     /// only for endpoints on this machine or a private network, which usually need none.</summary>
-    public static IChatClient CreateChatClient(string baseUrl, string model, string apiKeyVariable, RetryOptions retry)
+    public static IChatClient CreateChatClient(string baseUrl, string model, string apiKeyVariable, RetryOptions retry) =>
+        CreateClient(baseUrl, apiKeyVariable, retry).GetChatClient(model).AsIChatClient().AsBuilder().UseRetries(retry).Build();
+
+    /// <summary>The SDK client for <paramref name="baseUrl"/> with the key rules above and the SDK's own retries off;
+    /// chat and image providers both start from it.</summary>
+    internal static OpenAIClient CreateClient(string baseUrl, string apiKeyVariable, RetryOptions retry)
     {
         var endpoint = ParseBaseUrl(baseUrl);
         var key = Environment.GetEnvironmentVariable(apiKeyVariable);
@@ -39,8 +45,7 @@ public static class OpenAIEndpoint
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = retry.RequestTimeout + TimeSpan.FromSeconds(5),
         };
-        return new OpenAIClient(new ApiKeyCredential(key), options).GetChatClient(model).AsIChatClient()
-            .AsBuilder().UseRetries(retry).Build();
+        return new OpenAIClient(new ApiKeyCredential(key), options);
     }
 
     /// <summary>Validates a base URL: http(s), and no credentials in it (they would end up in the run store and reports).</summary>

@@ -12,6 +12,7 @@ namespace Fairscope;
 /// labelling in its shadow costs no wall time; <see cref="AnnotationStage"/> catches up on anything missed.
 /// A generator that prefers batches (<see cref="ISampleGenerator.BatchSize"/> above 1) gets each prompt's missing
 /// samples in chunks of that size, each sample still with its own seed; a failed chunk stores all its samples as failed.
+/// A sample is stored with the seed its generator reports (<see cref="GeneratedSample.Seed"/>), else its request's.
 /// </summary>
 public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int concurrency, IProgress<RunProgress>? progress = null,
     IReadOnlyList<IAnnotator>? inlineAnnotators = null)
@@ -56,7 +57,7 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
             try
             {
                 var samples = await Produce(unit, ct);
-                records = [.. unit.Zip(samples, (request, sample) => new SampleRecord(request.Prompt.Id, request.SampleIndex, request.Seed,
+                records = [.. unit.Zip(samples, (request, sample) => new SampleRecord(request.Prompt.Id, request.SampleIndex, sample.Seed ?? request.Seed,
                     sample.Output, null, sample.FinishReason, clock.Elapsed.TotalMilliseconds, sample.Attempts))];
                 Interlocked.Add(ref succeeded, unit.Length);
             }
@@ -65,7 +66,7 @@ public sealed class RunEngine(IRunStore store, ISampleGenerator generator, int c
                 if (first && ErrorText.IsEndpointFault(e))
                     throw new FairscopeException($"the first request failed, so the endpoint looks wrong ({ErrorText.Describe(e)}); nothing was stored", e);
                 records = [.. unit.Select(request => new SampleRecord(request.Prompt.Id, request.SampleIndex, request.Seed, null, ErrorText.Describe(e),
-                    null, clock.Elapsed.TotalMilliseconds, e.Data[RetryingChatClient.AttemptsProperty] as int? ?? 1))];
+                    null, clock.Elapsed.TotalMilliseconds, RetryPipeline.AttemptsOf(e)))];
                 Interlocked.Add(ref failed, unit.Length);
             }
             for (int i = 0; i < unit.Length; i++) await Record(unit[i].Prompt, records[i], ct);

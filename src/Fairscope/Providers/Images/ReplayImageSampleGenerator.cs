@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Fairscope;
+
+/// <summary>
+/// Replays images generated elsewhere, like <see cref="ReplaySampleGenerator"/> does text: a folder laid out as
+/// <c>FOLDER/PROMPT_ID/SAMPLE_INDEX.EXT</c> (a prompt id's '/' are sub-folders; files and folders starting with '.' are
+/// skipped) or a manifest CSV with the columns <c>prompt_id,sample_index,file</c> (paths relative to the CSV). Loading
+/// checks every entry (a prompt id of the suite, one file per sample, the file exists, is within the size limit and starts
+/// like an image) and hashes the files; generation decodes a file and stores it in the run's <see cref="ImageStore"/>,
+/// so a file whose data is corrupt is a failed sample whose error names it.
+/// </summary>
+public sealed class ReplayImageSampleGenerator : ISampleGenerator
+{
+    private readonly Dictionary<(string PromptId, int Index), string> _files;
+    private readonly ImageStore _images;
+    private readonly string _path;
+
+    private ReplayImageSampleGenerator(string path, Dictionary<(string PromptId, int Index), string> files, string contentHash, ImageStore images)
+    {
+        (_path, _files, ContentHash, _images) = (path, files, contentHash, images);
+        MaxSamplesPerPrompt = files.Keys.Max(k => k.Index) + 1;
+    }
+
+    /// <summary>SHA-256 over every (prompt id, sample index, file content hash): part of the run's identity, so resuming
+    /// with other images is refused, while moving the folder or switching to a manifest of the same images is not.</summary>
+    public string ContentHash { get; }
+
+    /// <summary>One more than the highest sample index of any prompt: the natural --samples for these images.</summary>
+    public int MaxSamplesPerPrompt { get; }
+
+    /// <summary>Reads and checks a folder or manifest CSV at <paramref name="path"/> against <paramref name="suite"/>.</summary>
+    public static ReplayImageSampleGenerator Load(string path, Suite suite, ImageStore images)
+    {
+        var entries = Directory.Exists(path) ? FromFolder(path)
+            : File.Exists(path) ? FromManifest(path)
+            : throw new FairscopeException($"replay images {path} do not exist; give a folder of PROMPT_ID/SAMPLE_INDEX.EXT files or a CSV manifest (prompt_id,sample_index,file)");
+        var known = suite.Prompts.Select(p => p.Id).ToHashSet();
+        var files = new Dictionary<(string PromptId, int Index), string>();
+        var hashes = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (where, promptId, index, file) in entries)
+        {
+            if (!known.Contains(promptId))
+                throw new FairscopeException($"{where}: prompt id '{promptId}' is not in suite '{suite.Name}' (ids look like '{suite.Prompts[0].Id}')");
+            if (files.TryGetValue((promptId, index), out var other))
+                throw new FairscopeException($"{where}: prompt '{promptId}' sample {index} already has an image ({other})");
+            hashes.Add($"{promptId}\n{index}\n{HashOf(file, where)}\n");
+            files[(promptId, index)] = file;
+        }
+        if (files.Count == 0) throw new FairscopeException($"replay images {path} hold no images");
+        var contentHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Concat(hashes))));
+        return new ReplayImageSampleGenerator(path, files, contentHash, images);
+    }
+
+    private static IEnumerable<(string Where, string PromptId, int Index, string File)> FromFolder(string folder)
+    {
+        var root = Path.GetFullPath(folder);
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var parts = Path.GetRelativePath(root, file).Split(Path.DirectorySeparatorChar);
+            if (parts.Any(p => p.StartsWith('.'))) continue;
+            if (parts.Length < 2)
+                throw new FairscopeException($"{file}: an image must lie in the folder of its prompt id ({folder}/PROMPT_ID/SAMPLE_INDEX.EXT)");
+            var stem = Path.GetFileNameWithoutExtension(parts[^1]);
+            if (!int.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                throw new FairscopeException($"{file}: the file name must be the sample index, e.g. 0.png, not '{parts[^1]}'");
+            yield return (file, string.Join('/', parts[..^1]), index, file);
+        }
+    }
+
+    private static IEnumerable<(string Where, string PromptId, int Index, string File)> FromManifest(string csv)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
+        using var reader = new StreamReader(csv);
+        using var records = Csv.Read(reader, csv).GetEnumerator();
+        string[] columns = ["prompt_id", "sample_index", "file"];
+        if (!records.MoveNext()) throw new FairscopeException($"{csv}:1: the manifest needs a header row with {string.Join(", ", columns)}");
+        var header = records.Current.Fields;
+        foreach (var column in columns)
+            if (!header.Contains(column)) throw new FairscopeException($"{csv}:1: the manifest header lacks column '{column}' (has: {string.Join(", ", header)})");
+        var (promptColumn, indexColumn, fileColumn) = (header.IndexOf("prompt_id"), header.IndexOf("sample_index"), header.IndexOf("file"));
+        while (records.MoveNext())
+        {
+            var (line, fields) = records.Current;
+            var where = $"{csv}:{line}";
+            if (fields.Count != header.Count)
+                throw new FairscopeException($"{where}: {fields.Count} fields where the header has {header.Count}; quote fields that contain commas");
+            var (promptId, rawIndex, file) = (fields[promptColumn], fields[indexColumn], fields[fileColumn]);
+            if (promptId.Length == 0 || file.Length == 0) throw new FairscopeException($"{where}: prompt_id and file must not be empty");
+            if (!int.TryParse(rawIndex, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                throw new FairscopeException($"{where}: sample_index '{rawIndex}' must be a whole number ≥ 0");
+            var full = Path.GetFullPath(Path.Combine(folder, file));
+            if (!File.Exists(full)) throw new FairscopeException($"{where}: file '{file}' does not exist ({full})");
+            yield return (where, promptId, index, full);
+        }
+    }
+
+    // Reads the whole file for its hash, so the same pass checks that it is within the limit and looks like an image.
+    private static string HashOf(string file, string where)
+    {
+        var bytes = File.ReadAllBytes(file);
+        var name = where == file ? "the file" : file;
+        if (bytes.Length > ImageDecoder.MaxEncodedBytes)
+            throw new FairscopeException($"{where}: {name} is {bytes.Length} bytes, over the {ImageDecoder.MaxEncodedBytes >> 20} MiB image limit");
+        if (ImageDecoder.MediaTypeOf(bytes) is null)
+            throw new FairscopeException($"{where}: {name} is not an image (PNG, JPEG, WebP, GIF or BMP expected)");
+        return Convert.ToHexStringLower(SHA256.HashData(bytes));
+    }
+
+    /// <inheritdoc />
+    public ValueTask<GeneratedSample> GenerateAsync(SampleRequest request, CancellationToken cancellationToken)
+    {
+        if (!_files.TryGetValue((request.Prompt.Id, request.SampleIndex), out var file))
+            throw new InvalidDataException($"{_path} has no image for prompt '{request.Prompt.Id}' sample {request.SampleIndex}");
+        var bytes = File.ReadAllBytes(file);
+        ImageDecoder.Decode(bytes, file);
+        return ValueTask.FromResult(new GeneratedSample(_images.Put(bytes, file), "replay"));
+    }
+
+    /// <inheritdoc />
+    public void Dispose() { }
+}
