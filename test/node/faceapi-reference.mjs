@@ -8,7 +8,8 @@
 // DIR/reference.json: { faceApi, tfjs, backend, repeat, seconds, imagesPerSecond, images: [{ file, width, height,
 // pixels, faces: [{ x, y, width, height, score, age, gender, pMale }] }] }, boxes in pixels of the photo;
 // DIR/<photo>.rgb: width × height × 3 bytes, rows top to bottom (HWC), exactly the tensor face-api saw.
-// `seconds` times detection + age/gender over all photos, `repeat` times after one warm-up pass; decoding is not timed.
+// The results come from one pass over the photos; with --repeat N (the benchmark) the photos then go through
+// detection + age/gender N more times and `seconds` times those passes (decoding is not timed).
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -22,7 +23,7 @@ const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
 const jpeg = require('jpeg-js');
 
 const { values: options, positionals: photos } = parseArgs({
-  options: { out: { type: 'string' }, repeat: { type: 'string', default: '1' } },
+  options: { out: { type: 'string' }, repeat: { type: 'string', default: '0' } },
   allowPositionals: true,
 });
 if (!options.out || photos.length === 0) {
@@ -53,12 +54,11 @@ const images = photos.map((file) => {
 });
 
 const analyse = (image) => faceapi.detectAllFaces(image.tensor, detectorOptions).withAgeAndGender();
-let results = [];
-for (const image of images) results.push(await analyse(image)); // warm-up pass, also the reported results
+const results = [];
+for (const image of images) results.push(await analyse(image)); // also the warm-up of the timed passes
 const started = performance.now();
 for (let r = 0; r < repeat; r++) {
-  results = [];
-  for (const image of images) results.push(await analyse(image));
+  for (const image of images) await analyse(image);
 }
 const seconds = (performance.now() - started) / 1000;
 
@@ -68,7 +68,7 @@ const report = {
   backend: tf.getBackend(),
   repeat,
   seconds,
-  imagesPerSecond: (repeat * images.length) / seconds,
+  imagesPerSecond: repeat > 0 ? (repeat * images.length) / seconds : null,
   images: images.map((image, i) => ({
     file: image.file,
     width: image.width,
@@ -87,4 +87,5 @@ const report = {
   })),
 };
 writeFileSync(join(options.out, 'reference.json'), JSON.stringify(report, null, 1));
-console.log(`${report.images.length} photos, ${report.images.reduce((n, i) => n + i.faces.length, 0)} faces, backend ${report.backend}, ${report.imagesPerSecond.toFixed(2)} images/s`);
+const speed = repeat > 0 ? `, ${report.imagesPerSecond.toFixed(2)} images/s over ${repeat} passes` : '';
+console.log(`${report.images.length} photos, ${report.images.reduce((n, i) => n + i.faces.length, 0)} faces, backend ${report.backend}${speed}`);
