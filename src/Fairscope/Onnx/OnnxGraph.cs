@@ -35,15 +35,16 @@ public sealed class OnnxGraph(string name)
     public string AddInitializer(string name, ReadOnlySpan<float> values, params long[] shape) =>
         AddInitializer(name, OnnxDataType.Float, MemoryMarshal.AsBytes(values), values.Length, shape);
 
-    /// <summary>A constant int64 tensor (shapes, axes), row-major; returns its name.</summary>
-    public string AddInitializer(string name, ReadOnlySpan<long> values, params long[] shape) =>
+    /// <summary>A constant int64 tensor (shapes, axes), row-major; returns its name. (Named apart from the float overload so
+    /// that a collection of integer literals cannot silently become an int64 tensor.)</summary>
+    public string AddInt64Initializer(string name, ReadOnlySpan<long> values, params long[] shape) =>
         AddInitializer(name, OnnxDataType.Int64, MemoryMarshal.AsBytes(values), values.Length, shape);
 
     /// <summary>A float scalar constant with a generated name, for operators that take one as an input (Clip, Div).</summary>
     public string Scalar(float value) => AddInitializer(Fresh("const"), [value]);
 
     /// <summary>An int64 vector constant with a generated name (Reshape's shape, Slice's starts).</summary>
-    public string Int64s(params long[] values) => AddInitializer(Fresh("const"), values, values.Length);
+    public string Int64s(params long[] values) => AddInt64Initializer(Fresh("const"), values, values.Length);
 
     /// <summary>Appends a node with one output, named uniquely; returns that name.</summary>
     public string Add(string opType, string[] inputs, params OnnxAttribute[] attributes) =>
