@@ -27,4 +27,13 @@ internal static class OnnxSessions
             throw new FairscopeException($"{what}: ONNX Runtime cannot load the model ({e.Message.Split('\n')[0]})", e);
         }
     }
+
+    /// <summary>Runs <paramref name="session"/> on one input. The RunOptions live in a variable until the run returns:
+    /// passed as <c>new RunOptions()</c>, the object is unreachable during the native call and its finaliser can free the
+    /// handle mid-run (a segmentation fault seen with concurrent runs).</summary>
+    public static IDisposableReadOnlyCollection<OrtValue> Run(InferenceSession session, string input, OrtValue value, IReadOnlyCollection<string> outputs)
+    {
+        using var options = new RunOptions();
+        return session.Run(options, [input], [value], outputs);
+    }
 }

@@ -10,7 +10,7 @@ public sealed class OnnxModelWriterTests
     {
         using var session = new InferenceSession(model);
         using var value = OrtValue.CreateTensorValueFromMemory(values, shape);
-        using var outputs = session.Run(new RunOptions(), [input], [value], [output]);
+        using var outputs = OnnxSessions.Run(session, input, value, [output]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 

@@ -35,7 +35,7 @@ public sealed class AgeGenderEstimator : IDisposable
             Format.Write(face, left, top, Math.Max(face.Width, face.Height), input.AsSpan(i * Format.Length, Format.Length));
         }
         using var value = OrtValue.CreateTensorValueFromMemory(input, [faces.Count, 3, InputSize, InputSize]);
-        using var outputs = _session.Run(new RunOptions(), ["faces"], [value], ["age", "gender"]);
+        using var outputs = OnnxSessions.Run(_session, "faces", value, ["age", "gender"]);
         var ages = outputs[0].GetTensorDataAsSpan<float>();
         var genders = outputs[1].GetTensorDataAsSpan<float>();
         var results = new AgeGender[faces.Count];

@@ -14,8 +14,10 @@ public sealed class FaceApiModels : IDisposable
     /// <summary>The AgeGenderNet manifest's file name.</summary>
     public const string AgeGenderManifest = "age_gender_model-weights_manifest.json";
 
-    /// <summary>Intra-op threads per session when not given: measured fastest on the project's 2-core machine (docs/benchmarks.md).</summary>
-    public static int DefaultThreads => Math.Min(Environment.ProcessorCount, 2);
+    /// <summary>Intra-op threads per run when not given: one, because the annotation stage already runs several images at
+    /// once, which measured fastest on the project's 2-core machine (31 images/s, against 29 with two threads per run;
+    /// a single caller on one image after another does better with 2: 26 against 18). See docs/benchmarks.md.</summary>
+    public const int DefaultThreads = 1;
 
     private FaceApiModels(string directory, FaceDetector detector, AgeGenderEstimator ageGender) =>
         (Directory, Detector, AgeGender) = (directory, detector, ageGender);
@@ -29,7 +31,8 @@ public sealed class FaceApiModels : IDisposable
     /// <summary>AgeGenderNet.</summary>
     public AgeGenderEstimator AgeGender { get; }
 
-    /// <summary>Loads both networks from <paramref name="directory"/> (face-api's model/ folder).</summary>
+    /// <summary>Loads both networks from <paramref name="directory"/> (face-api's model/ folder), each run using
+    /// <paramref name="intraOpThreads"/> threads (0: <see cref="DefaultThreads"/>).</summary>
     public static FaceApiModels Load(string directory, int intraOpThreads = 0)
     {
         var folder = Path.GetFullPath(directory);

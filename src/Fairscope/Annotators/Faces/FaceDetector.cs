@@ -37,7 +37,7 @@ public sealed class FaceDetector : IDisposable
         var input = new float[Format.Length];
         Format.Write(image, 0, 0, Math.Max(image.Width, image.Height), input);
         using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, InputSize, InputSize]);
-        using var outputs = _session.Run(new RunOptions(), ["image"], [value], ["boxes", "scores"]);
+        using var outputs = OnnxSessions.Run(_session, "image", value, ["boxes", "scores"]);
         var boxes = outputs[0].GetTensorDataAsSpan<float>();
         var kept = SsdNonMaxSuppression.Select(boxes, outputs[1].GetTensorDataAsSpan<float>(), MaxResults, IouThreshold, MinConfidence);
         var scores = outputs[1].GetTensorDataAsSpan<float>();

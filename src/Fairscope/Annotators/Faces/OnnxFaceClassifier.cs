@@ -46,7 +46,8 @@ public sealed class OnnxFaceClassifier : IDisposable
     /// <summary>SHA-256 (hex) of the model file followed by the sidecar's text: changes whenever either does.</summary>
     public string Sha256 { get; }
 
-    /// <summary>Loads <paramref name="modelPath"/> and the sidecar beside it (same name, extension <c>.yaml</c>).</summary>
+    /// <summary>Loads <paramref name="modelPath"/> and the sidecar beside it (same name, extension <c>.yaml</c>); each run
+    /// uses <paramref name="intraOpThreads"/> threads (0: <see cref="FaceApiModels.DefaultThreads"/>).</summary>
     public static OnnxFaceClassifier Load(string modelPath, int intraOpThreads = 0)
     {
         var model = Path.GetFullPath(modelPath);
@@ -85,7 +86,7 @@ public sealed class OnnxFaceClassifier : IDisposable
         long[] shape = Spec.Layout == TensorLayout.Nchw ? [faces.Count, 3, Spec.Size, Spec.Size] : [faces.Count, Spec.Size, Spec.Size, 3];
         using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
         var names = Spec.Heads.Select(h => h.Output).Distinct().ToList();
-        using var outputs = _session.Run(new RunOptions(), [Spec.InputName], [value], names);
+        using var outputs = OnnxSessions.Run(_session, Spec.InputName, value, names);
         var results = new List<HeadPrediction>[faces.Count];
         for (int f = 0; f < faces.Count; f++) results[f] = [];
         foreach (var head in Spec.Heads)
