@@ -39,8 +39,8 @@ public sealed class FaceDetector : IDisposable
         using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, InputSize, InputSize]);
         using var outputs = OnnxSessions.Run(_session, "image", value, ["boxes", "scores"]);
         var boxes = outputs[0].GetTensorDataAsSpan<float>();
-        var kept = SsdNonMaxSuppression.Select(boxes, outputs[1].GetTensorDataAsSpan<float>(), MaxResults, IouThreshold, MinConfidence);
         var scores = outputs[1].GetTensorDataAsSpan<float>();
+        var kept = SsdNonMaxSuppression.Select(boxes, scores, MaxResults, IouThreshold, MinConfidence);
 
         // locateFaces: boxes are relative to the padded square; padX/padY make them relative to the image (computed from
         // the rounded resized size, as computeReshapedDimensions does), then ObjectDetection scales them to pixels.
