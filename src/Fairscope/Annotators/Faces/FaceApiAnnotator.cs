@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Fairscope;
 
 /// <summary>
@@ -30,7 +32,7 @@ public sealed class FaceApiAnnotator : IAnnotator
             throw new ArgumentException("the detection cache must wrap these models' detector", nameof(detections));
         var bands = _options.AgeBands;
         if (bands.Count == 0 || bands[0].FromYears != 0 || bands.Zip(bands.Skip(1)).Any(p => p.Second.FromYears <= p.First.FromYears))
-            throw new FairscopeException($"{Name}: age bands must start at 0 years and ascend ({string.Join(", ", bands.Select(b => $"{b.Category} from {b.FromYears}"))})");
+            throw new FairscopeException($"{Name}: age bands must start at 0 years and ascend ({string.Join(", ", bands.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Category} from {b.FromYears}")))})");
 
         var declared = attributes.Where(a => !a.IsIntersection).ToDictionary(a => a.Name);
         if (declared.TryGetValue(FaceLabels.Attribute, out var faces))
@@ -42,7 +44,7 @@ public sealed class FaceApiAnnotator : IAnnotator
         (_gender, _age) = (gender is not null, age is not null);
         Attributes = new[] { (FaceLabels.Attribute, true), ("gender", _gender), ("age", _age) }.Where(a => a.Item2).Select(a => a.Item1).ToList();
         Version = $"{RuleVersion}.{models.Detector.WeightsSha256[..8]}{models.AgeGender.WeightsSha256[..8]}.{_options.Female}/{_options.Male}."
-            + string.Join(",", bands.Select(b => $"{b.Category}{b.FromYears:0.##}"));
+            + string.Join(",", bands.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Category}{b.FromYears:0.##}")));
     }
 
     /// <inheritdoc />
