@@ -10,6 +10,8 @@ using Microsoft.Extensions.AI;
 //   dotnet run -c Release --project bench/Fairscope.Bench -- metrics      (bias score + 1,000-resample bootstrap over 1,000,000 samples)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- train small|medium   (built-in GPT training and generation speed)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- serve-load   (fairscope serve requests/s with 16 concurrent clients)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- faces [MODEL_DIR]      (face-api SSD + age/gender images/s, ONNX Runtime)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- faces-js [MODEL_DIR]   (the same work in face-api's JavaScript, wasm)
 return args.FirstOrDefault() switch
 {
     "throughput" => await Throughput.RunAsync(),
@@ -17,12 +19,14 @@ return args.FirstOrDefault() switch
     "serve" => await Throughput.ServeAsync(int.Parse(args[1])),
     "train" => Training.Run(args.ElementAtOrDefault(1) ?? "small"),
     "serve-load" => await ServeLoad.RunAsync(),
+    "faces" => Faces.Run(Faces.ModelDirectory(args)),
+    "faces-js" => await Faces.RunJavaScriptAsync(Faces.ModelDirectory(args)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load");
+    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load|faces [MODEL_DIR]|faces-js [MODEL_DIR]");
     return 2;
 }
 
@@ -192,6 +196,77 @@ internal static class ServeLoad
         Console.WriteLine($"model {model.Model.ParameterCount:N0} parameters, layers {config.Layers}, width {config.Width}, heads {config.Heads}, context {config.ContextLength}, vocab {config.VocabSize}, torch threads {TorchSharp.torch.get_num_threads()}");
         Console.WriteLine($"serve /v1/completions, {Clients} clients, max_tokens {MaxTokens}: {measured.Count:N0} requests in {seconds:0.00} s = {measured.Count / seconds:0.0} requests/s; latency p50 {Percentile(0.5):0} ms, p95 {Percentile(0.95):0} ms");
         return 0;
+    }
+}
+
+/// <summary>
+/// Face detection (SSD MobileNetV1) + age/gender of every face on face-api's six demo photos (1920 px wide, 22 faces),
+/// from decoded pixels: images/s for each intra-op thread count × parallel images, after a warm-up pass, with the
+/// machine's load average. The JavaScript mode times the same work in face-api itself (test/node/faceapi-reference.mjs,
+/// tfjs wasm backend); neither times JPEG decoding, printed apart.
+/// </summary>
+internal static class Faces
+{
+    private const int Passes = 5;
+
+    /// <summary>The model folder from the arguments, else test/node's installed package.</summary>
+    public static string ModelDirectory(string[] args) => args.ElementAtOrDefault(1)
+        ?? Path.Combine(Root(), "test", "node", "node_modules", "@vladmandic", "face-api", "model");
+
+    private static string[] Photos(string models) => [.. Enumerable.Range(1, 6).Select(i => Path.GetFullPath(Path.Combine(models, "..", "demo", $"sample{i}.jpg")))];
+
+    public static int Run(string modelDirectory)
+    {
+        var images = Photos(modelDirectory).Select(ImageDecoder.DecodeFile).ToList(); // also the decoder's warm-up
+        var clock = Stopwatch.StartNew();
+        images = [.. Photos(modelDirectory).Select(ImageDecoder.DecodeFile)];
+        Console.WriteLine($"{images.Count} photos decoded by SkiaSharp in {clock.Elapsed.TotalMilliseconds / images.Count:0} ms each; load average {LoadAverage()}");
+        foreach (var threads in new[] { 1, 2 })
+        {
+            clock.Restart();
+            using var models = FaceApiModels.Load(modelDirectory, threads);
+            var loaded = clock.Elapsed.TotalSeconds;
+            int Analyse(RgbImage image)
+            {
+                var faces = models.Detector.Detect(image);
+                return models.AgeGender.Estimate([.. faces.Select(f => f.Crop(image)!)]).Count;
+            }
+            var found = images.Sum(Analyse); // warm-up pass
+            foreach (var parallel in new[] { 1, 2, 8 })
+            {
+                clock.Restart();
+                for (int pass = 0; pass < Passes; pass++)
+                    Parallel.ForEach(images, new ParallelOptions { MaxDegreeOfParallelism = parallel }, image => Analyse(image));
+                var seconds = clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"intra-op threads {threads}, images in parallel {parallel}: {Passes * images.Count / seconds:0.00} images/s ({found} faces per pass, {Passes} passes, {seconds:0.00} s; models loaded in {loaded:0.00} s)");
+            }
+        }
+        Console.WriteLine($"load average {LoadAverage()}");
+        return 0;
+    }
+
+    public static async Task<int> RunJavaScriptAsync(string modelDirectory)
+    {
+        var output = Directory.CreateTempSubdirectory("fairscope-bench-faces-").FullName;
+        try
+        {
+            Console.WriteLine($"load average {LoadAverage()}");
+            var start = new ProcessStartInfo("node", [Path.Combine(Root(), "test", "node", "faceapi-reference.mjs"), "--out", output, "--repeat", Passes.ToString(), .. Photos(modelDirectory)]);
+            using var node = Process.Start(start)!;
+            await node.WaitForExitAsync();
+            Console.WriteLine($"load average {LoadAverage()}");
+            return node.ExitCode;
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string Root()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Fairscope.slnx"))) return dir.FullName;
+        throw new InvalidOperationException("Fairscope.slnx not found above " + AppContext.BaseDirectory);
     }
 }
 
