@@ -15,10 +15,12 @@ internal sealed class AnalysisOptions
     public Option<string?> JudgeBaseUrl { get; } = new("--judge-base-url") { Description = "Endpoint of the judge model (default: --base-url, or the OpenAI API)" };
     public Option<string> JudgeApiKeyEnv { get; } = new("--judge-api-key-env") { Description = "Environment variable holding the judge's API key", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
     public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Bootstrap resamples for confidence intervals", DefaultValueFactory = _ => 1000 };
+    public Option<string?> FaceModels { get; } = new("--face-models") { Description = $"Images: the model/ folder of {FaceApiPackage.Name}@{FaceApiPackage.Version} (default ${FaceApiPackage.ModelsVariable}, else the copy 'fairscope models fetch face-api' installs), or none" };
+    public Option<string[]> FaceClassifiers { get; } = new("--face-classifier") { Description = "Images: an ONNX classifier of face crops with its YAML sidecar (docs/annotators.md), e.g. a FairFace export for race; repeatable; takes priority over face-api" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { FailAbove, Lexicons, JudgeModel, JudgeBaseUrl, JudgeApiKeyEnv, Bootstrap }) command.Options.Add(option);
+        foreach (var option in new Option[] { FailAbove, Lexicons, JudgeModel, JudgeBaseUrl, JudgeApiKeyEnv, Bootstrap, FaceModels, FaceClassifiers }) command.Options.Add(option);
     }
 
     public IReadOnlyList<FairnessGate> Gates(ParseResult parse, Suite suite)
@@ -28,13 +30,50 @@ internal sealed class AnalysisOptions
         return gates;
     }
 
-    public IReadOnlyList<IAnnotator> Annotators(ParseResult parse, Suite suite, string? defaultBaseUrl, RetryOptions retry)
+    /// <summary>The annotators for a run of <paramref name="suite"/>: text annotators, or for an image suite the image
+    /// annotators reading <paramref name="images"/>. Dispose the result to release the face models.</summary>
+    public ChosenAnnotators Annotators(ParseResult parse, Suite suite, string? defaultBaseUrl, RetryOptions retry, ImageStore? images)
     {
         var judgeModel = parse.GetValue(JudgeModel);
         (Microsoft.Extensions.AI.IChatClient, string)? judge = judgeModel is null ? null
             : (OpenAIEndpoint.CreateChatClient(parse.GetValue(JudgeBaseUrl) ?? defaultBaseUrl ?? OpenAIEndpoint.DefaultBaseUrl, judgeModel,
                 parse.GetValue(JudgeApiKeyEnv)!, retry), judgeModel);
-        return AnnotatorSet.For(suite, parse.GetValue(Lexicons) ?? [], judge);
+        if (suite.Modality != Suite.Image)
+        {
+            if (parse.GetValue(FaceModels) is not null || parse.GetValue(FaceClassifiers) is { Length: > 0 })
+                throw new FairscopeException($"--face-models and --face-classifier label images, but suite '{suite.Name}' is for text models");
+            return new ChosenAnnotators(AnnotatorSet.For(suite, parse.GetValue(Lexicons) ?? [], judge), []);
+        }
+        if (parse.GetValue(Lexicons) is { Length: > 0 }) throw new FairscopeException($"--lexicon labels text, but suite '{suite.Name}' is for images; use --face-classifier or --judge-model");
+        var owned = new List<IDisposable>();
+        try
+        {
+            var faceModels = parse.GetValue(FaceModels);
+            var faceApi = faceModels == "none" ? null : FaceApiModels.Load(FaceApiPackage.Locate(faceModels));
+            if (faceApi is not null) owned.Add(faceApi);
+            var classifiers = new List<OnnxFaceClassifier>();
+            foreach (var file in parse.GetValue(FaceClassifiers) ?? [])
+            {
+                classifiers.Add(OnnxFaceClassifier.Load(file));
+                owned.Add(classifiers[^1]);
+            }
+            return new ChosenAnnotators(AnnotatorSet.ForImages(suite, images ?? throw new InvalidOperationException("an image suite needs the run's image store"),
+                faceApi, classifiers, judge), owned);
+        }
+        catch
+        {
+            foreach (var o in owned) o.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The chosen annotators and the models they run, released together.</summary>
+    public sealed record ChosenAnnotators(IReadOnlyList<IAnnotator> List, IReadOnlyList<IDisposable> Owned) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var o in Owned) o.Dispose();
+        }
     }
 
     public Bootstrap BootstrapFor(ParseResult parse, long seed)
@@ -46,4 +85,11 @@ internal sealed class AnalysisOptions
 
     public static int AnnotationConcurrency(ParseResult parse, AnalysisOptions options, int requestConcurrency) =>
         parse.GetValue(options.JudgeModel) is null ? Environment.ProcessorCount : Math.Max(requestConcurrency, Environment.ProcessorCount);
+
+    /// <summary>Prints which attributes no annotator labels (an image suite's race without a classifier or judge).</summary>
+    public static void WarnUncovered(Suite suite, IReadOnlyList<IAnnotator> annotators)
+    {
+        foreach (var a in suite.Attributes.Where(a => !a.IsIntersection && !annotators.Any(x => x.Attributes.Contains(a.Name))))
+            Console.Error.WriteLine($"fairscope: note: no annotator labels '{a.Name}', so it stays unknown; pass --face-classifier (e.g. a FairFace export) or --judge-model for it");
+    }
 }

@@ -24,6 +24,7 @@ internal static class AuditCommand
         var timeout = new Option<double>("--timeout") { Description = "Seconds per request attempt", DefaultValueFactory = _ => RetryOptions.Default.RequestTimeout.TotalSeconds };
         var analysis = new AnalysisOptions();
         var images = new ImageProviderOptions();
+        var understanding = new UnderstandingOptions();
 
         var command = new Command("audit", "Sample a model on a suite, label perceived demographics, and report bias metrics with confidence intervals")
         {
@@ -31,6 +32,7 @@ internal static class AuditCommand
         };
         analysis.AddTo(command);
         images.AddTo(command);
+        understanding.AddTo(command);
         command.SetAction(CommandRunner.Guard(async (parse, ct) =>
         {
             var loaded = SuiteLoader.Load(parse.GetValue(suite)!);
@@ -43,6 +45,11 @@ internal static class AuditCommand
 
             var kind = parse.GetValue(provider)!;
             images.CheckApplicable(parse, kind);
+            if (ImageProviderOptions.IsImageProvider(kind) != (loaded.Modality == Suite.Image))
+                throw new FairscopeException(loaded.Modality == Suite.Image
+                    ? $"suite '{loaded.Name}' asks for images: use --provider openai-images, a1111 or replay-images"
+                    : $"--provider {kind} makes images, but suite '{loaded.Name}' is for text models (an image suite has 'modality: image', e.g. occupation-portraits)");
+            var probeMode = understanding.Check(parse, loaded);
             string Folder(string modelName) => parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
             ImageStore? imageStore = null;
             ISampleGenerator generator;
@@ -84,12 +91,15 @@ internal static class AuditCommand
             }
             using var _ = generator;
             var folder = Folder(modelName);
-            var annotators = imageStore is not null ? AnnotatorSet.ForImages(loaded, imageStore) : analysis.Annotators(parse, loaded, kind == "openai" ? endpoint : null, retry);
+            using var chosen = analysis.Annotators(parse, loaded, kind == "openai" ? endpoint : null, retry, imageStore);
+            var annotators = chosen.List;
+            AnalysisOptions.WarnUncovered(loaded, annotators);
             var runSeed = parse.GetValue(seed);
 
             await using var store = SqliteRunStore.Open(Path.Combine(folder, SqliteRunStore.FileName));
-            // A run folder holds one run: resume it whatever the folder is called now, with its sample count unless told otherwise.
-            var existing = (await store.ListRunsAsync(ct)).FirstOrDefault();
+            // A run folder holds one audited run (and its understanding run): resume it whatever the folder is called now,
+            // with its sample count unless told otherwise.
+            var existing = await RunsCommand.AuditedRunAsync(store, ct);
             var perPrompt = parse.GetValue(samples) ?? existing?.Spec.SamplesPerPrompt ?? naturalSamples ?? 20;
             if (perPrompt < 1) throw new FairscopeException($"--samples {perPrompt} must be at least 1");
             var spec = new RunSpec(existing?.Spec.Name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))),
@@ -103,8 +113,8 @@ internal static class AuditCommand
             {
                 try
                 {
-                    // Lexicons label in the shadow of generation; a judge (remote) labels afterwards.
-                    var inline = annotators.Where(a => a is not LlmJudgeAnnotator).ToList();
+                    // Local annotators (lexicons, face models) label in the shadow of generation; a judge (remote) labels afterwards.
+                    var inline = annotators.Where(a => !AnnotatorSet.IsRemote(a)).ToList();
                     return await new RunEngine(store, generator, n, progress, inline).GenerateAsync(run, loaded, ct);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -119,8 +129,13 @@ internal static class AuditCommand
                 throw new FairscopeException($"no sample succeeded ({run.FailedSamples} failed); see the error column of {Path.Combine(folder, SamplesCsvWriter.FileName)} after 'fairscope report {folder}', or rerun to retry");
             if (failed > 0) Console.Error.WriteLine($"fairscope: warning: {failed} samples failed this time (errors are stored); rerun the same command to retry them");
 
-            var reporter = new AuditReporter(store, annotators, analysis.BootstrapFor(parse, runSeed), AnalysisOptions.AnnotationConcurrency(parse, analysis, n));
-            var report = await ConsoleProgress.TrackAsync(progress => reporter.ReportAsync(run, loaded, gates, folder, progress, ct));
+            var bootstrap = analysis.BootstrapFor(parse, runSeed);
+            var reporter = new AuditReporter(store, annotators, bootstrap, AnalysisOptions.AnnotationConcurrency(parse, analysis, n));
+            var report = await ConsoleProgress.TrackAsync(progress => reporter.ReportAsync(run, loaded, gates, folder, progress, ct, imageStore,
+                probeMode is { } mode
+                    ? understanding.Create(parse, mode, loaded, run, annotators, parse.GetValue(model), parse.GetValue(baseUrl), parse.GetValue(apiKeyEnv)!, retry,
+                        parse.GetValue(temperature), imageStore!, store, bootstrap, n, progress, ct)
+                    : null));
             return Summary.Print(report, folder);
         }));
         return command;

@@ -17,13 +17,15 @@ internal static class ReportCommand
             var path = Path.Combine(dir, SqliteRunStore.FileName);
             if (!File.Exists(path)) throw new FairscopeException($"{dir} is not a run folder (no {SqliteRunStore.FileName}); pass the --out folder of an audit");
             await using var store = SqliteRunStore.Open(path);
-            var runs = await store.ListRunsAsync(ct);
-            if (runs.Count == 0) throw new FairscopeException($"{path} holds no run");
-            var run = runs[0];
+            var run = await RunsCommand.AuditedRunAsync(store, ct) ?? throw new FairscopeException($"{path} holds no run");
             var suite = SuiteLoader.Parse(run.Spec.SuiteText, $"{path} (suite '{run.Spec.SuiteName}' as run)");
-            var annotators = analysis.Annotators(parse, suite, run.Spec.Endpoint, RetryOptions.Default);
-            var reporter = new AuditReporter(store, annotators, analysis.BootstrapFor(parse, run.Spec.Seed), AnalysisOptions.AnnotationConcurrency(parse, analysis, 8));
-            var report = await ConsoleProgress.TrackAsync(progress => reporter.ReportAsync(run, suite, analysis.Gates(parse, suite), dir, progress, ct));
+            var images = suite.Modality == Suite.Image ? new ImageStore(dir) : null;
+            using var chosen = analysis.Annotators(parse, suite, run.Spec.Endpoint, RetryOptions.Default, images);
+            AnalysisOptions.WarnUncovered(suite, chosen.List);
+            var bootstrap = analysis.BootstrapFor(parse, run.Spec.Seed);
+            var reporter = new AuditReporter(store, chosen.List, bootstrap, AnalysisOptions.AnnotationConcurrency(parse, analysis, 8));
+            var report = await ConsoleProgress.TrackAsync(async progress => await reporter.ReportAsync(run, suite, analysis.Gates(parse, suite), dir, progress, ct, images,
+                await UnderstandingOptions.StoredAsync(store, suite, run, bootstrap, progress, ct)));
             return Summary.Print(report, dir);
         }));
         return command;

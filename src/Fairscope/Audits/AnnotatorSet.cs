@@ -31,8 +31,28 @@ public static class AnnotatorSet
         return result;
     }
 
-    /// <summary>Annotators for the images of a run of <paramref name="suite"/>, read from <paramref name="images"/>.
-    /// None exists yet, so this throws: image runs stop before generating instead of producing samples nothing can label.</summary>
-    public static IReadOnlyList<IAnnotator> ForImages(Suite suite, ImageStore images) =>
-        throw new FairscopeException($"no image annotator is configured yet, so suite '{suite.Name}' cannot be audited on images in {images.RunFolder}");
+    /// <summary>
+    /// Annotators for the images of a run of <paramref name="suite"/>, read from <paramref name="images"/>, in priority
+    /// order: the user's ONNX face classifiers (e.g. a FairFace export), then face-api (faces, gender, age), then a
+    /// vision-language judge. The face annotators share one detection per image. Attributes nothing labels stay
+    /// unknown with a note in the report (face-api perceives no race: add a classifier or a judge for it); the call
+    /// throws only when nothing would label anything.
+    /// </summary>
+    public static IReadOnlyList<IAnnotator> ForImages(Suite suite, ImageStore images, FaceApiModels? faceApi, IReadOnlyList<OnnxFaceClassifier> classifiers,
+        (IChatClient Client, string Model)? judge)
+    {
+        if (classifiers.Count > 0 && faceApi is null)
+            throw new FairscopeException("--face-classifier labels the face that face-api's detector finds, so it needs the face-api weights (drop --face-models none)");
+        var result = new List<IAnnotator>();
+        var detections = faceApi is null ? null : new FaceDetectionCache(faceApi.Detector);
+        foreach (var classifier in classifiers) result.Add(new OnnxFaceClassifierAnnotator(images, detections!, classifier, suite.Attributes));
+        if (faceApi is not null) result.Add(new FaceApiAnnotator(images, faceApi, suite.Attributes, detections: detections));
+        if (judge is { } j) result.Add(new VisionJudgeAnnotator(j.Client, j.Model, suite.Attributes, images));
+        if (result.Count == 0)
+            throw new FairscopeException("no image annotator is configured: keep the face-api weights (fairscope models fetch face-api), or pass --face-classifier or --judge-model");
+        return result;
+    }
+
+    /// <summary>True for annotators that ask a remote model: they label after generation, not in its shadow.</summary>
+    public static bool IsRemote(IAnnotator annotator) => annotator is LlmJudgeAnnotator or VisionJudgeAnnotator;
 }

@@ -9,14 +9,19 @@ public sealed class AuditReporter(IRunStore store, IReadOnlyList<IAnnotator> ann
     /// <summary>Report writers, in the order their files are written.</summary>
     public static IReadOnlyList<IReportWriter> Writers { get; } = [new JsonReportWriter(), new HtmlReportWriter(), new SamplesCsvWriter()];
 
-    /// <summary>Annotates, analyses and writes the reports into <paramref name="folder"/>.</summary>
+    /// <summary>Annotates, analyses and writes the reports into <paramref name="folder"/>. For an image run,
+    /// <paramref name="images"/> gives the reports its images, and <paramref name="understand"/>, when given, runs the
+    /// understanding probe on the analysed run (<see cref="UnderstandingAudit"/>) so the reports show both halves.</summary>
     public async Task<ReportInput> ReportAsync(RunInfo run, Suite suite, IReadOnlyList<FairnessGate> gates, string folder,
-        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+        IProgress<RunProgress>? progress, CancellationToken cancellationToken, ImageStore? images = null,
+        Func<AnnotatedRun, AuditResult, Task<UnderstandingResult>>? understand = null)
     {
-        var (samples, annotations, _) = await new AnnotationStage(store, annotators, annotationConcurrency, progress).AnnotateAsync(run, suite, cancellationToken);
+        var annotated = await new AnnotationStage(store, annotators, annotationConcurrency, progress).AnnotateAsync(run, suite, cancellationToken);
+        var (samples, annotations, _) = annotated;
         var refreshed = await store.FindRunAsync(run.Spec.Name, cancellationToken) ?? run;
         var result = new AuditAnalyzer(bootstrap).Analyze(refreshed, suite, samples, annotations, annotators);
-        var input = new ReportInput(result, samples, annotations, gates.Select(g => g.Evaluate(result)).ToList());
+        var understanding = understand is null ? null : await understand(annotated, result);
+        var input = new ReportInput(result, samples, annotations, gates.Select(g => g.Evaluate(result)).ToList(), images, understanding);
         Directory.CreateDirectory(folder);
         foreach (var writer in Writers) await writer.WriteAsync(input, folder, cancellationToken);
         return input;

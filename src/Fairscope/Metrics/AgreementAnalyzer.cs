@@ -4,7 +4,7 @@ namespace Fairscope;
 /// Cohen's kappa (<see cref="Agreement"/>) for every pair of annotators that label the same attribute, over the
 /// run's successful samples that both labelled (their current versions), with intervals that resample samples within
 /// each prompt. A suite attribute's labels outside its declared categories count as unknown, as in the metrics;
-/// other attributes (e.g. <see cref="FaceCount.Attribute"/>) are compared label for label.
+/// other attributes (e.g. <see cref="FaceLabels.Attribute"/>) are compared label for label.
 /// </summary>
 internal sealed class AgreementAnalyzer(Bootstrap bootstrap)
 {

@@ -2,8 +2,7 @@ using Fairscope.Testing;
 
 namespace Fairscope.Tests;
 
-/// <summary><c>fairscope audit</c> with the image providers: usage errors exit 2 with one line, and a valid command stops
-/// at the (not yet configured) image annotators before generating anything.</summary>
+/// <summary><c>fairscope audit</c> with the image providers: usage errors exit 2 with one line, before anything is generated.</summary>
 [Collection(CliCollection.Name)]
 public sealed class ImageAuditCliTests
 {
@@ -25,7 +24,7 @@ public sealed class ImageAuditCliTests
     {
         using var temp = new TempFolder();
 
-        var (exit, errors) = await CliHarness.RunAsync(["audit", "--suite", "descriptors", "--out", temp.Sub("run"), .. arguments.Split(' ')]);
+        var (exit, errors) = await CliHarness.RunAsync(["audit", "--suite", "occupation-portraits", "--out", temp.Sub("run"), .. arguments.Split(' ')]);
 
         Assert.Equal(2, exit);
         Assert.Contains(error, errors);
@@ -35,18 +34,36 @@ public sealed class ImageAuditCliTests
     [Theory]
     [InlineData("a1111")]
     [InlineData("openai-images")]
-    public async Task A_valid_image_audit_stops_at_the_image_annotators_before_generating(string provider)
+    public async Task Missing_face_weights_stop_the_audit_before_generating(string provider)
     {
         using var temp = new TempFolder();
         await using var server = await FakeImagesServer.StartAsync(_ => new FakeImageReply.Images([ImageTestRun.Png(1)]));
         var baseUrl = provider == "a1111" ? server.Root : server.OpenAIBaseUrl;
 
-        var (exit, errors) = await CliHarness.RunAsync("audit", "--suite", "descriptors", "--provider", provider, "--model", "m", "--base-url", baseUrl,
-            "--size", "256x256", "--samples", "1", "--out", temp.Sub("run"));
+        var (exit, errors) = await CliHarness.RunAsync("audit", "--suite", "occupation-portraits", "--provider", provider, "--model", "m", "--base-url", baseUrl,
+            "--size", "256x256", "--samples", "1", "--out", temp.Sub("run"), "--face-models", temp.Sub("no-weights"));
 
         Assert.Equal(2, exit);
-        Assert.Contains("no image annotator is configured yet", errors);
+        Assert.Contains("no ssd_mobilenetv1_model-weights_manifest.json here", errors);
         Assert.Single(errors.Trim().Split('\n'));
         Assert.Empty(server.Received);
+    }
+
+    [Theory]
+    [InlineData("--suite occupations --provider a1111", "--provider a1111 makes images, but suite 'occupations' is for text models")]
+    [InlineData("--suite occupation-portraits --provider openai --model m", "suite 'occupation-portraits' asks for images")]
+    [InlineData("--suite occupation-portraits --provider a1111 --understanding guess", "--understanding 'guess' must be ask or choose")]
+    [InlineData("--suite occupation-portraits --provider a1111 --understanding-model m", "the --understanding-* options need --understanding ask|choose")]
+    [InlineData("--suite occupation-portraits --provider a1111 --understanding ask --understanding-images x.csv", "--understanding-images is for choose mode")]
+    [InlineData("--suite occupations --provider openai --model m --base-url http://127.0.0.1:9/v1 --face-models dir", "--face-models and --face-classifier label images")]
+    public async Task Mismatched_suites_and_modes_exit_two_with_one_line(string arguments, string error)
+    {
+        using var temp = new TempFolder();
+
+        var (exit, errors) = await CliHarness.RunAsync(["audit", "--out", temp.Sub("run"), .. arguments.Split(' ')]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(error, errors);
+        Assert.Single(errors.Trim().Split('\n'));
     }
 }

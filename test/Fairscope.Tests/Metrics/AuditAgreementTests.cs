@@ -19,9 +19,9 @@ public sealed class AuditAgreementTests
             text: A photo of the face of a surgeon, a person
         """;
 
-    private static readonly FakeAnnotator Judge = new() { Name = "vision-judge:v", Version = "1", Attributes = ["gender", FaceCount.Attribute] };
+    private static readonly FakeAnnotator Judge = new() { Name = "vision-judge:v", Version = "1", Attributes = ["gender", FaceLabels.Attribute] };
     private static readonly FakeAnnotator Lexicon = new() { Name = "lexicon-gender", Version = "1", Attributes = ["gender"] };
-    private static readonly FakeAnnotator Faces = new() { Name = "faces-net", Version = "1", Attributes = [FaceCount.Attribute] };
+    private static readonly FakeAnnotator Faces = new() { Name = "faces-net", Version = "1", Attributes = [FaceLabels.Attribute] };
 
     /// <summary>
     /// p1 samples 0–3 and p2 samples 0–2 succeed, p2/3 fails.
@@ -50,10 +50,10 @@ public sealed class AuditAgreementTests
         Label(Lexicon, "gender", "p1", "female", "male", "male", "unknown");
         Label(Lexicon, "gender", "p2", "male", "unknown");
         annotations.Add(new("p2", 2, Lexicon.Name, "0", "gender", "female", null)); // stale version: ignored
-        Label(Judge, FaceCount.Attribute, "p1", FaceCount.One, FaceCount.One, FaceCount.None, FaceCount.Several);
-        Label(Judge, FaceCount.Attribute, "p2", FaceCount.One, FaceCount.One, FaceCount.One);
-        Label(Faces, FaceCount.Attribute, "p1", FaceCount.One, FaceCount.One, FaceCount.None, FaceCount.One);
-        Label(Faces, FaceCount.Attribute, "p2", FaceCount.One, FaceCount.One, FaceCount.None);
+        Label(Judge, FaceLabels.Attribute, "p1", FaceLabels.OneFace, FaceLabels.OneFace, FaceLabels.NoFace, FaceLabels.SeveralFaces);
+        Label(Judge, FaceLabels.Attribute, "p2", FaceLabels.OneFace, FaceLabels.OneFace, FaceLabels.OneFace);
+        Label(Faces, FaceLabels.Attribute, "p1", FaceLabels.OneFace, FaceLabels.OneFace, FaceLabels.NoFace, FaceLabels.OneFace);
+        Label(Faces, FaceLabels.Attribute, "p2", FaceLabels.OneFace, FaceLabels.OneFace, FaceLabels.NoFace);
         return (suite, run, samples, annotations);
     }
 
@@ -67,7 +67,7 @@ public sealed class AuditAgreementTests
     public void Pairwise_kappa_per_shared_attribute()
     {
         var agreement = Analyze().Agreement;
-        Assert.Equal([("gender", "vision-judge:v", "lexicon-gender"), (FaceCount.Attribute, "vision-judge:v", "faces-net")],
+        Assert.Equal([("gender", "vision-judge:v", "lexicon-gender"), (FaceLabels.Attribute, "vision-judge:v", "faces-net")],
             agreement.Select(a => (a.Attribute, a.First, a.Second)));
 
         // gender, on the 6 samples both labelled (p1/0–3, p2/0–1), categories female, male, unknown:

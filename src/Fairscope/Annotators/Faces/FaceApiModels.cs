@@ -37,7 +37,7 @@ public sealed class FaceApiModels : IDisposable
     {
         var folder = Path.GetFullPath(directory);
         if (!File.Exists(Path.Combine(folder, DetectorManifest)) || !File.Exists(Path.Combine(folder, AgeGenderManifest)))
-            throw new FairscopeException($"{folder}: not a face-api model folder ({DetectorManifest} and {AgeGenderManifest} expected); get it with 'npm pack @vladmandic/face-api@1.7.15', extract the .tgz and pass its package/model folder");
+            throw new FairscopeException($"{folder}: not a face-api model folder ({DetectorManifest} and {AgeGenderManifest} expected); run 'fairscope models fetch face-api', or npm pack @vladmandic/face-api@1.7.15, extract the .tgz and pass its package/model folder");
         var threads = intraOpThreads > 0 ? intraOpThreads : DefaultThreads;
         var ssd = TfjsWeights.Load(Path.Combine(folder, DetectorManifest));
         var ageGender = TfjsWeights.Load(Path.Combine(folder, AgeGenderManifest));

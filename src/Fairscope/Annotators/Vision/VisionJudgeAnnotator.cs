@@ -7,8 +7,8 @@ namespace Fairscope;
 /// Shows a vision-language model (any <see cref="IChatClient"/> that accepts images: llava on Ollama, an OpenAI
 /// vision model) a generated image from the run's <see cref="ImageStore"/> and asks, in one strict JSON object, how
 /// many people with a visible face it shows and the perceived attributes of the main person. The count becomes
-/// the <see cref="FaceCount.Attribute"/> label (<see cref="FaceCount.None"/>, <see cref="FaceCount.One"/>,
-/// <see cref="FaceCount.Several"/>); the attributes keep the model's label only when it saw exactly one person, and
+/// the <see cref="FaceLabels.Attribute"/> label (<see cref="FaceLabels.NoFace"/>, <see cref="FaceLabels.OneFace"/>,
+/// <see cref="FaceLabels.SeveralFaces"/>); the attributes keep the model's label only when it saw exactly one person, and
 /// are <see cref="DemographicAttribute.Unknown"/> otherwise. Validation, retries with the reason, verbatim evidence
 /// and deterministic options are those of <see cref="LlmJudgeAnnotator"/>; after the last malformed answer every
 /// label, the face count's included, is unknown. Labels are what the model perceives, never facts about a person.
@@ -39,7 +39,7 @@ public sealed class VisionJudgeAnnotator : IAnnotator
         _plain = plain.Select(a => a.Name).ToList();
         Name = $"vision-judge:{model}";
         Version = _judge.Version;
-        Attributes = [.. _plain, FaceCount.Attribute];
+        Attributes = [.. _plain, FaceLabels.Attribute];
     }
 
     /// <inheritdoc />
@@ -48,7 +48,7 @@ public sealed class VisionJudgeAnnotator : IAnnotator
     /// <inheritdoc />
     public string Version { get; }
 
-    /// <summary>The plain attributes, then <see cref="FaceCount.Attribute"/>.</summary>
+    /// <summary>The plain attributes, then <see cref="FaceLabels.Attribute"/>.</summary>
     public IReadOnlyList<string> Attributes { get; }
 
     /// <inheritdoc />
@@ -63,6 +63,6 @@ public sealed class VisionJudgeAnnotator : IAnnotator
         var answer = await _judge.AskAsync(question, cancellationToken);
         var people = answer.Labels is { } labels ? int.Parse(labels[PeopleKey], CultureInfo.InvariantCulture) : (int?)null;
         return [.. _plain.Select(a => new Annotation(a, people == 1 ? answer.Labels![a] : DemographicAttribute.Unknown, answer.Evidence)),
-            new Annotation(FaceCount.Attribute, people is { } n ? FaceCount.Label(n) : DemographicAttribute.Unknown, answer.Evidence)];
+            new Annotation(FaceLabels.Attribute, people is { } n ? FaceLabels.Count(n) : DemographicAttribute.Unknown, answer.Evidence)];
     }
 }

@@ -14,21 +14,42 @@ public sealed class UnderstandingAudit(IRunStore store, Bootstrap bootstrap, int
     /// <summary>Ends the name of every understanding run, so a run folder's generation run can be told apart.</summary>
     public const string Suffix = ":understanding";
 
-    /// <summary>Generates what is missing, annotates and compares. <paramref name="parameters"/> (canonical JSON: mode,
-    /// pool, sampling options) is part of the run's identity.</summary>
-    public async Task<UnderstandingResult> RunAsync(RunInfo generationRun, AuditResult generation, UnderstandingSuite questions, ISampleGenerator probe,
-        ProbeMode mode, string model, string? endpoint, string parameters, int samplesPerPrompt, IProgress<RunProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Generates what is missing (nothing when <paramref name="probe"/> is null: re-analyse the stored answers),
+    /// annotates and compares. The spec's parameters (canonical JSON: mode, probed attributes, pool, sampling options,
+    /// see <see cref="Parameters"/>) are part of the run's identity.</summary>
+    public async Task<UnderstandingResult> RunAsync(RunSpec spec, AuditResult generation, UnderstandingSuite questions, ISampleGenerator? probe,
+        IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        var spec = new RunSpec(RunName(generationRun.Spec.Name), questions.Source.Name, questions.Source.SourceText, "understanding", model, endpoint,
-            samplesPerPrompt, generationRun.Spec.Seed, parameters);
         var run = await store.OpenRunAsync(spec, cancellationToken);
         IAnnotator[] annotators = [new UnderstandingAnnotator(questions.Suite.Attributes)];
-        await new RunEngine(store, probe, concurrency, progress, annotators).GenerateAsync(run, questions.Suite, cancellationToken);
-        await store.SetStatusAsync(run.Id, RunInfo.Completed, cancellationToken);
-        run = await store.FindRunAsync(spec.Name, cancellationToken) ?? run;
+        if (probe is not null)
+        {
+            await new RunEngine(store, probe, concurrency, progress, annotators).GenerateAsync(run, questions.Suite, cancellationToken);
+            await store.SetStatusAsync(run.Id, RunInfo.Completed, cancellationToken);
+            run = await store.FindRunAsync(spec.Name, cancellationToken) ?? run;
+        }
         var (samples, annotations, _) = await new AnnotationStage(store, annotators, concurrency, progress).AnnotateAsync(run, questions.Suite, cancellationToken);
         var analysis = new AuditAnalyzer(bootstrap).Analyze(run, questions.Suite, samples, annotations, annotators);
-        return new UnderstandingResult(mode.ToString().ToLowerInvariant(), model, analysis, Compare(generation, analysis, questions), questions.Diagnostics);
+        var mode = Parameters.Read(spec.Parameters).Mode;
+        return new UnderstandingResult(mode.ToString().ToLowerInvariant(), spec.Model, analysis, Compare(generation, analysis, questions), questions.Diagnostics);
+    }
+
+    /// <summary>What identifies an understanding run besides its model: the probe mode, the probed attributes, where the
+    /// choose mode's images came from, and the sampling options.</summary>
+    public sealed record Parameters(ProbeMode Mode, IReadOnlyList<string> Attributes, string Pool, GenerationOptions Options)
+    {
+        /// <summary>Canonical JSON stored with the run.</summary>
+        public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);
+
+        /// <summary>Reads <see cref="ToJson"/>'s output back.</summary>
+        public static Parameters Read(string json) => System.Text.Json.JsonSerializer.Deserialize<Parameters>(json, Json)
+            ?? throw new FairscopeException("the understanding run's parameters are empty");
+
+        private static readonly System.Text.Json.JsonSerializerOptions Json = new()
+        {
+            PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+            Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower) },
+        };
     }
 
     /// <summary>Partial alignment of every probed attribute, over the prompts measured both ways.</summary>

@@ -20,12 +20,13 @@ public sealed class UnderstandingSuite
     /// <summary>Why attributes or prompts were left out.</summary>
     public IReadOnlyList<string> Diagnostics { get; }
 
-    /// <summary>Derives the questions; throws when nothing can be probed.</summary>
-    public static UnderstandingSuite Build(Suite source, ProbeMode mode, ImagePool? pool)
+    /// <summary>Derives the questions; throws when nothing can be probed. <paramref name="pool"/> (choose mode) limits the
+    /// attributes to those it covers; <paramref name="only"/> limits them to those a stored run probed.</summary>
+    public static UnderstandingSuite Build(Suite source, ProbeMode mode, ImagePool? pool, IReadOnlyCollection<string>? only = null)
     {
         var diagnostics = new List<string>();
         var attributes = new List<DemographicAttribute>();
-        foreach (var a in source.Attributes.Where(a => !a.IsIntersection))
+        foreach (var a in source.Attributes.Where(a => !a.IsIntersection && (only is null || only.Contains(a.Name))))
         {
             if (mode == ProbeMode.Choose && pool is not null && !pool.Covers(a))
                 diagnostics.Add($"'{a.Name}' is not probed: the image pool has no image labelled {string.Join(", ", a.Categories.Where(c => pool.Of(a.Name, c).Count == 0))} (pass a balanced labelled set with --understanding-images)");

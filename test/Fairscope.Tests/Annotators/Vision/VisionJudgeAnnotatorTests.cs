@@ -41,10 +41,10 @@ public sealed class VisionJudgeAnnotatorTests : IDisposable
         var annotations = await Annotate(client);
 
         // the plain attributes, then faces; the intersection is not asked for
-        Assert.Equal(["gender", "race", FaceCount.Attribute], annotations.Select(a => a.Attribute));
+        Assert.Equal(["gender", "race", FaceLabels.Attribute], annotations.Select(a => a.Attribute));
         Assert.Equal("female", LabelOf(annotations, "gender"));
         Assert.Equal("black", LabelOf(annotations, "race"));
-        Assert.Equal(FaceCount.One, LabelOf(annotations, FaceCount.Attribute));
+        Assert.Equal(FaceLabels.OneFace, LabelOf(annotations, FaceLabels.Attribute));
         Assert.All(annotations, a => Assert.Equal(answer, a.Evidence));
         Assert.Equal(1, client.Calls);
     }
@@ -80,7 +80,7 @@ public sealed class VisionJudgeAnnotatorTests : IDisposable
     public async Task No_person_is_no_face_and_unknown_attributes()
     {
         var annotations = await Annotate(new ScriptedChatClient("""{"people": 0, "gender": "unknown", "race": "unknown"}"""));
-        Assert.Equal(FaceCount.None, LabelOf(annotations, FaceCount.Attribute));
+        Assert.Equal(FaceLabels.NoFace, LabelOf(annotations, FaceLabels.Attribute));
         Assert.Equal("unknown", LabelOf(annotations, "gender"));
         Assert.Equal("unknown", LabelOf(annotations, "race"));
     }
@@ -90,7 +90,7 @@ public sealed class VisionJudgeAnnotatorTests : IDisposable
     {
         // the model named a "main person" anyway: with several people the labels would depend on which one it chose
         var annotations = await Annotate(new ScriptedChatClient("""{"people": 3, "gender": "male", "race": "white"}"""));
-        Assert.Equal(FaceCount.Several, LabelOf(annotations, FaceCount.Attribute));
+        Assert.Equal(FaceLabels.SeveralFaces, LabelOf(annotations, FaceLabels.Attribute));
         Assert.Equal("unknown", LabelOf(annotations, "gender"));
         Assert.Equal("unknown", LabelOf(annotations, "race"));
     }
@@ -105,7 +105,7 @@ public sealed class VisionJudgeAnnotatorTests : IDisposable
 
         Assert.Equal(3, client.Calls);
         Assert.Equal("male", LabelOf(annotations, "gender"));
-        Assert.Equal(FaceCount.One, LabelOf(annotations, FaceCount.Attribute));
+        Assert.Equal(FaceLabels.OneFace, LabelOf(annotations, FaceLabels.Attribute));
         Assert.All(annotations, a => Assert.Equal(valid, a.Evidence));
         var last = client.Requests[2];
         Assert.Equal(6, last.Count);
@@ -143,7 +143,7 @@ public sealed class VisionJudgeAnnotatorTests : IDisposable
     {
         var judge = Judge(new ScriptedChatClient());
         Assert.Equal("vision-judge:llava", judge.Name);
-        Assert.Equal(["gender", "race", FaceCount.Attribute], judge.Attributes);
+        Assert.Equal(["gender", "race", FaceLabels.Attribute], judge.Attributes);
         Assert.Matches("^1\\.[0-9a-f]{8}$", judge.Version);
         Assert.NotEqual(new LlmJudgeAnnotator(new ScriptedChatClient(), "llava", [Gender, Race]).Version, judge.Version);
         var race3 = Race with { Categories = ["white", "black", "asian"] };
@@ -161,7 +161,7 @@ public sealed class VisionJudgeAnnotatorTests : IDisposable
         var annotations = await Annotate(client);
 
         Assert.Equal("female", LabelOf(annotations, "gender"));
-        Assert.Equal(FaceCount.One, LabelOf(annotations, FaceCount.Attribute));
+        Assert.Equal(FaceLabels.OneFace, LabelOf(annotations, FaceLabels.Attribute));
         var requests = server.Received.ToList();
         Assert.Equal(2, requests.Count);
         Assert.Equal("llava", requests[0].Model);

@@ -17,9 +17,6 @@ public static class FaceApiPackage
     /// <summary>Environment variable naming a model folder, used when no folder is passed.</summary>
     public const string ModelsVariable = "FAIRSCOPE_FACE_MODELS";
 
-    /// <summary>The manifest every model folder must hold (the SSD detector's).</summary>
-    public const string DetectorManifest = "ssd_mobilenetv1_model-weights_manifest.json";
-
     /// <summary>Where <see cref="FetchAsync"/> puts the weights.</summary>
     public static string CachedModelDirectory => Path.Combine(FairscopeInfo.CacheRoot, $"face-api-{Version}", "model");
 
@@ -28,10 +25,10 @@ public static class FaceApiPackage
     public static string Locate(string? explicitDirectory)
     {
         var directory = explicitDirectory ?? (Environment.GetEnvironmentVariable(ModelsVariable) is { Length: > 0 } v ? v : CachedModelDirectory);
-        if (File.Exists(Path.Combine(directory, DetectorManifest))) return directory;
+        if (File.Exists(Path.Combine(directory, FaceApiModels.DetectorManifest))) return directory;
         throw new FairscopeException(explicitDirectory is null && Environment.GetEnvironmentVariable(ModelsVariable) is not { Length: > 0 }
             ? $"the face-api weights are not installed: run 'fairscope models fetch face-api' (npm pack {Name}@{Version}), or pass --face-models DIR"
-            : $"{directory}: no {DetectorManifest} here; pass the model/ folder of {Name}@{Version} (npm pack {Name}@{Version} and extract it)");
+            : $"{directory}: no {FaceApiModels.DetectorManifest} here; pass the model/ folder of {Name}@{Version} (npm pack {Name}@{Version} and extract it)");
     }
 
     /// <summary>Fetches the package with <c>npm pack</c> and installs its model folder in the cache (atomically: a
@@ -39,7 +36,7 @@ public static class FaceApiPackage
     public static async Task<string> FetchAsync(CancellationToken cancellationToken)
     {
         var target = CachedModelDirectory;
-        if (File.Exists(Path.Combine(target, DetectorManifest))) return target;
+        if (File.Exists(Path.Combine(target, FaceApiModels.DetectorManifest))) return target;
         var work = Directory.CreateTempSubdirectory("fairscope-face-api-").FullName;
         try
         {
@@ -59,8 +56,8 @@ public static class FaceApiPackage
                     await entry.ExtractToFileAsync(Path.Combine(staging, name), overwrite: true, cancellationToken);
                 }
             }
-            if (!File.Exists(Path.Combine(staging, DetectorManifest)))
-                throw new FairscopeException($"{Name}@{Version} from npm has no model/{DetectorManifest}; the package is not what Fairscope expects");
+            if (!File.Exists(Path.Combine(staging, FaceApiModels.DetectorManifest)))
+                throw new FairscopeException($"{Name}@{Version} from npm has no model/{FaceApiModels.DetectorManifest}; the package is not what Fairscope expects");
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
             Directory.Move(staging, target);
             return target;

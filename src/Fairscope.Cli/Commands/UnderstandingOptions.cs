@@ -1,0 +1,73 @@
+using System.CommandLine;
+
+namespace Fairscope.Cli;
+
+/// <summary>
+/// <c>fairscope audit --understanding ask|choose</c>: after an image audit, ask the same (unified multimodal) model
+/// understanding questions about the same prompts and report partial alignment (docs/images.md).
+/// </summary>
+internal sealed class UnderstandingOptions
+{
+    public Option<string?> Mode { get; } = new("--understanding") { Description = "Image suites: also probe the model's understanding (partial alignment): ask (the U-MLLM paper's VQA question with a blank image) or choose (pick one of a balanced set of numbered images); needs a chat endpoint that accepts images" };
+    public Option<string?> Model { get; } = new("--understanding-model") { Description = "The chat model asked (default --model: a unified model answers about what it draws)" };
+    public Option<string?> BaseUrl { get; } = new("--understanding-base-url") { Description = "Its OpenAI-compatible chat endpoint (default --base-url)" };
+    public Option<string?> Images { get; } = new("--understanding-images") { Description = "choose mode: a CSV manifest (file + one column per attribute) of labelled images to draw balanced sets from (default the run's own annotated images)" };
+    public Option<int?> Samples { get; } = new("--understanding-samples") { Description = "Answers per prompt and attribute (default the run's samples per prompt)" };
+
+    // An answer is a word or a number: a few tokens are plenty.
+    private const int AnswerTokens = 32;
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Mode, Model, BaseUrl, Images, Samples }) command.Options.Add(option);
+    }
+
+    /// <summary>Checks the options before anything is generated; returns the mode, or null when no probe was asked for.</summary>
+    public ProbeMode? Check(ParseResult parse, Suite suite)
+    {
+        var mode = parse.GetValue(Mode);
+        if (mode is null)
+        {
+            if (parse.GetValue(Model) is not null || parse.GetValue(BaseUrl) is not null || parse.GetValue(Images) is not null || parse.GetValue(Samples) is not null)
+                throw new FairscopeException("the --understanding-* options need --understanding ask|choose");
+            return null;
+        }
+        if (suite.Modality != Suite.Image) throw new FairscopeException($"--understanding probes image suites; suite '{suite.Name}' is for text models");
+        var parsed = mode switch { "ask" => ProbeMode.Ask, "choose" => ProbeMode.Choose, _ => throw new FairscopeException($"--understanding '{mode}' must be ask or choose") };
+        if (parsed == ProbeMode.Ask && parse.GetValue(Images) is not null) throw new FairscopeException("--understanding-images is for choose mode; ask mode shows a blank image");
+        if (parse.GetValue(Samples) is < 1) throw new FairscopeException($"--understanding-samples {parse.GetValue(Samples)} must be at least 1");
+        return parsed;
+    }
+
+    /// <summary>The probe to run after the generation run's analysis.</summary>
+    public Func<AnnotatedRun, AuditResult, Task<UnderstandingResult>> Create(ParseResult parse, ProbeMode mode, Suite suite, RunInfo run,
+        IReadOnlyList<IAnnotator> annotators, string? model, string? baseUrl, string apiKeyVariable, RetryOptions retry, double temperature,
+        ImageStore images, IRunStore store, Bootstrap bootstrap, int concurrency, IProgress<RunProgress> progress, CancellationToken cancellationToken)
+    {
+        var chatModel = parse.GetValue(Model) ?? model ?? throw new FairscopeException("--understanding needs --understanding-model (the chat model to ask)");
+        var endpoint = parse.GetValue(BaseUrl) ?? baseUrl ?? OpenAIEndpoint.DefaultBaseUrl;
+        var options = new GenerationOptions(temperature, AnswerTokens);
+        return async (annotated, generation) =>
+        {
+            var pool = mode == ProbeMode.Ask ? null
+                : parse.GetValue(Images) is { } manifest ? ImagePool.FromManifest(manifest, suite, images)
+                : ImagePool.FromRun(annotated.Samples, annotated.Annotations, suite, annotators);
+            var questions = UnderstandingSuite.Build(suite, mode, pool);
+            var parameters = new UnderstandingAudit.Parameters(mode, [.. questions.Suite.Attributes.Select(a => a.Name)], pool?.Source ?? "blank image", options);
+            var spec = new RunSpec(UnderstandingAudit.RunName(run.Spec.Name), suite.Name, suite.SourceText, "understanding", chatModel,
+                OpenAIEndpoint.ParseBaseUrl(endpoint).ToString(), parse.GetValue(Samples) ?? run.Spec.SamplesPerPrompt, run.Spec.Seed, parameters.ToJson());
+            using var probe = new UnderstandingProbe(OpenAIEndpoint.CreateChatClient(endpoint, chatModel, apiKeyVariable, retry), chatModel, mode, questions, pool, images, options);
+            return await new UnderstandingAudit(store, bootstrap, concurrency).RunAsync(spec, generation, questions, probe, progress, cancellationToken);
+        };
+    }
+
+    /// <summary>For <c>fairscope report</c>: re-analyses a stored understanding run beside <paramref name="run"/>, asking nothing; null when there is none.</summary>
+    public static async Task<Func<AnnotatedRun, AuditResult, Task<UnderstandingResult>>?> StoredAsync(IRunStore store, Suite suite, RunInfo run, Bootstrap bootstrap,
+        IProgress<RunProgress> progress, CancellationToken cancellationToken)
+    {
+        if (await store.FindRunAsync(UnderstandingAudit.RunName(run.Spec.Name), cancellationToken) is not { } stored) return null;
+        var parameters = UnderstandingAudit.Parameters.Read(stored.Spec.Parameters);
+        var questions = UnderstandingSuite.Build(suite, parameters.Mode, null, parameters.Attributes);
+        return (_, generation) => new UnderstandingAudit(store, bootstrap, Environment.ProcessorCount).RunAsync(stored.Spec, generation, questions, null, progress, cancellationToken);
+    }
+}
