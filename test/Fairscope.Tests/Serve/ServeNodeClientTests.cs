@@ -24,16 +24,7 @@ public sealed class ServeNodeClientTests
     {
         if (!File.Exists(Path.Combine(NodeDirectory, "node_modules", "openai", "package.json")))
             return "the openai npm package is not installed: run 'npm ci --prefix test/node' (.ci/run does)";
-        try
-        {
-            using var node = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            node.WaitForExit(10_000);
-            return node.ExitCode == 0 ? null : "node --version failed";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "node is not on PATH";
-        }
+        return NodeRuntime.Unavailable();
     }
 
     [NodeOpenAIClientFact]

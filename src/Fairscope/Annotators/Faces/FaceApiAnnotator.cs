@@ -59,11 +59,8 @@ public sealed class FaceApiAnnotator : IAnnotator
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<Annotation>> AnnotateAsync(AnnotationInput input, CancellationToken cancellationToken)
     {
-        if (!ImageStore.IsReference(input.Output))
-            return ValueTask.FromResult<IReadOnlyList<Annotation>>([.. Attributes.Select(a => new Annotation(a, DemographicAttribute.Unknown, FaceLabels.NotAnImage))]);
         cancellationToken.ThrowIfCancellationRequested();
-        var image = _images.Load(input.Output);
-        var faces = _detections.Detect(input.Output, image);
+        if (_detections.Look(_images, input.Output) is not (var image, var faces)) return ValueTask.FromResult(FaceLabels.NotAnImageLabels(Attributes));
         var labels = new List<Annotation> { new(FaceLabels.Attribute, FaceLabels.Count(faces.Count), FaceLabels.Describe(faces)) };
         if (!_gender && !_age) return ValueTask.FromResult<IReadOnlyList<Annotation>>(labels);
 

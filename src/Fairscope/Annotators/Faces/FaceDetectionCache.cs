@@ -22,4 +22,13 @@ public sealed class FaceDetectionCache(FaceDetector detector)
     /// the first call for that reference, later calls (from any thread) get the same list.</summary>
     public IReadOnlyList<DetectedFace> Detect(string reference, RgbImage image) =>
         _faces.GetOrAdd(reference, _ => new Lazy<IReadOnlyList<DetectedFace>>(() => Detector.Detect(image))).Value;
+
+    /// <summary>What a face annotator starts from: the sample's stored image and its faces, or null when the sample's
+    /// output is text rather than an image reference.</summary>
+    public (RgbImage Image, IReadOnlyList<DetectedFace> Faces)? Look(ImageStore images, string output)
+    {
+        if (!ImageStore.IsReference(output)) return null;
+        var image = images.Load(output);
+        return (image, Detect(output, image));
+    }
 }

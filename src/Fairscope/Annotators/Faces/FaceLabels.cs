@@ -24,6 +24,10 @@ public static class FaceLabels
     /// <summary>The evidence when the sample's output is text, not an image reference.</summary>
     public const string NotAnImage = "the output is not an image";
 
+    /// <summary>Every attribute unknown because the output is not an image.</summary>
+    public static IReadOnlyList<Annotation> NotAnImageLabels(IEnumerable<string> attributes) =>
+        [.. attributes.Select(a => new Annotation(a, DemographicAttribute.Unknown, NotAnImage))];
+
     /// <summary>The <c>faces</c> label for <paramref name="count"/> faces.</summary>
     public static string Count(int count) => count switch { 0 => NoFace, 1 => OneFace, _ => SeveralFaces };
 

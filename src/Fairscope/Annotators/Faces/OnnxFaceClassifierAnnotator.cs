@@ -42,11 +42,8 @@ public sealed class OnnxFaceClassifierAnnotator : IAnnotator
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<Annotation>> AnnotateAsync(AnnotationInput input, CancellationToken cancellationToken)
     {
-        if (!ImageStore.IsReference(input.Output))
-            return ValueTask.FromResult<IReadOnlyList<Annotation>>([.. Attributes.Select(a => new Annotation(a, DemographicAttribute.Unknown, FaceLabels.NotAnImage))]);
         cancellationToken.ThrowIfCancellationRequested();
-        var image = _images.Load(input.Output);
-        var faces = _detections.Detect(input.Output, image);
+        if (_detections.Look(_images, input.Output) is not (var image, var faces)) return ValueTask.FromResult(FaceLabels.NotAnImageLabels(Attributes));
         if (FaceLabels.WhyUnknown(faces) is { } why)
             return ValueTask.FromResult<IReadOnlyList<Annotation>>([.. Attributes.Select(a => new Annotation(a, DemographicAttribute.Unknown, why))]);
         var predictions = _classifier.Classify(image, [faces[0].Box])[0].ToDictionary(p => p.Head.Attribute);

@@ -23,17 +23,7 @@ internal static class FaceApiTestSupport
     /// <summary>Why node or the weights are unavailable, or null.</summary>
     public static string? NodeUnavailable()
     {
-        if (WeightsUnavailable() is { } reason) return reason;
-        try
-        {
-            using var node = Process.Start(new ProcessStartInfo("node", "--version") { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            node.WaitForExit(10_000);
-            return node.ExitCode == 0 ? null : "node --version failed";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "node is not on PATH";
-        }
+        return WeightsUnavailable() ?? NodeRuntime.Unavailable();
     }
 
     /// <summary>A plain attribute with uniform target.</summary>
