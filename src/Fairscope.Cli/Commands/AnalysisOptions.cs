@@ -12,7 +12,7 @@ internal sealed class AnalysisOptions
     };
     public Option<string[]> Lexicons { get; } = new("--lexicon") { Description = "A lexicon YAML file for an attribute (docs/annotators.md); repeatable; takes priority over the built-in one" };
     public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Label attributes with this judge model (OpenAI-compatible chat); its labels take priority over lexicons" };
-    public Option<string?> JudgeBaseUrl { get; } = new("--judge-base-url") { Description = "Endpoint of the judge model (default: --base-url, or the OpenAI API)" };
+    public Option<string?> JudgeBaseUrl { get; } = new("--judge-base-url") { Description = "Endpoint of the judge model (default: --base-url for --provider openai or openai-images, else the OpenAI API)" };
     public Option<string> JudgeApiKeyEnv { get; } = new("--judge-api-key-env") { Description = "Environment variable holding the judge's API key", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
     public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Bootstrap resamples for confidence intervals", DefaultValueFactory = _ => 1000 };
     public Option<string?> FaceModels { get; } = new("--face-models") { Description = $"Images: the model/ folder of {FaceApiPackage.Name}@{FaceApiPackage.Version} (default ${FaceApiPackage.ModelsVariable}, else the copy 'fairscope models fetch face-api' installs), or none" };
@@ -34,20 +34,23 @@ internal sealed class AnalysisOptions
     /// annotators reading <paramref name="images"/>. Dispose the result to release the face models.</summary>
     public ChosenAnnotators Annotators(ParseResult parse, Suite suite, string? defaultBaseUrl, RetryOptions retry, ImageStore? images)
     {
-        var judgeModel = parse.GetValue(JudgeModel);
-        (Microsoft.Extensions.AI.IChatClient, string)? judge = judgeModel is null ? null
-            : (OpenAIEndpoint.CreateChatClient(parse.GetValue(JudgeBaseUrl) ?? defaultBaseUrl ?? OpenAIEndpoint.DefaultBaseUrl, judgeModel,
-                parse.GetValue(JudgeApiKeyEnv)!, retry), judgeModel);
-        if (suite.Modality != Suite.Image)
-        {
-            if (parse.GetValue(FaceModels) is not null || parse.GetValue(FaceClassifiers) is { Length: > 0 })
-                throw new FairscopeException($"--face-models and --face-classifier label images, but suite '{suite.Name}' is for text models");
-            return new ChosenAnnotators(AnnotatorSet.For(suite, parse.GetValue(Lexicons) ?? [], judge), []);
-        }
-        if (parse.GetValue(Lexicons) is { Length: > 0 }) throw new FairscopeException($"--lexicon labels text, but suite '{suite.Name}' is for images; use --face-classifier or --judge-model");
+        if (suite.Modality != Suite.Image && (parse.GetValue(FaceModels) is not null || parse.GetValue(FaceClassifiers) is { Length: > 0 }))
+            throw new FairscopeException($"--face-models and --face-classifier label images, but suite '{suite.Name}' is for text models");
+        if (suite.Modality == Suite.Image && parse.GetValue(Lexicons) is { Length: > 0 })
+            throw new FairscopeException($"--lexicon labels text, but suite '{suite.Name}' is for images; use --face-classifier or --judge-model");
         var owned = new List<IDisposable>();
         try
         {
+            var judgeModel = parse.GetValue(JudgeModel);
+            (Microsoft.Extensions.AI.IChatClient, string)? judge = null;
+            if (judgeModel is not null)
+            {
+                var client = OpenAIEndpoint.CreateChatClient(parse.GetValue(JudgeBaseUrl) ?? defaultBaseUrl ?? OpenAIEndpoint.DefaultBaseUrl, judgeModel,
+                    parse.GetValue(JudgeApiKeyEnv)!, retry);
+                owned.Add(client);
+                judge = (client, judgeModel);
+            }
+            if (suite.Modality != Suite.Image) return new ChosenAnnotators(AnnotatorSet.For(suite, parse.GetValue(Lexicons) ?? [], judge), owned);
             var faceModels = parse.GetValue(FaceModels);
             var faceApi = faceModels == "none" ? null : FaceApiModels.Load(FaceApiPackage.Locate(faceModels));
             if (faceApi is not null) owned.Add(faceApi);
@@ -85,6 +88,11 @@ internal sealed class AnalysisOptions
 
     public static int AnnotationConcurrency(ParseResult parse, AnalysisOptions options, int requestConcurrency) =>
         parse.GetValue(options.JudgeModel) is null ? Environment.ProcessorCount : Math.Max(requestConcurrency, Environment.ProcessorCount);
+
+    /// <summary>Where a judge goes without --judge-base-url: the audited endpoint when it speaks chat completions (openai, and
+    /// openai-images, which a unified model serves beside its chat API), else the OpenAI API.</summary>
+    public static string? JudgeDefaultEndpoint(string provider, string? endpoint) =>
+        provider is "openai" or ImageProviderOptions.OpenAIImages ? endpoint : null;
 
     /// <summary>Prints which attributes no annotator labels (an image suite's race without a classifier or judge).</summary>
     public static void WarnUncovered(Suite suite, IReadOnlyList<IAnnotator> annotators)

@@ -49,7 +49,7 @@ internal static class AuditCommand
                 throw new FairscopeException(loaded.Modality == Suite.Image
                     ? $"suite '{loaded.Name}' asks for images: use --provider openai-images, a1111 or replay-images"
                     : $"--provider {kind} makes images, but suite '{loaded.Name}' is for text models (an image suite has 'modality: image', e.g. occupation-portraits)");
-            var probeMode = understanding.Check(parse, loaded);
+            var probe = understanding.Check(parse, loaded, kind, parse.GetValue(model), parse.GetValue(baseUrl));
             string Folder(string modelName) => parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
             ImageStore? imageStore = null;
             ISampleGenerator generator;
@@ -91,7 +91,7 @@ internal static class AuditCommand
             }
             using var _ = generator;
             var folder = Folder(modelName);
-            using var chosen = analysis.Annotators(parse, loaded, kind == "openai" ? endpoint : null, retry, imageStore);
+            using var chosen = analysis.Annotators(parse, loaded, AnalysisOptions.JudgeDefaultEndpoint(kind, endpoint), retry, imageStore);
             var annotators = chosen.List;
             AnalysisOptions.WarnUncovered(loaded, annotators);
             var runSeed = parse.GetValue(seed);
@@ -131,11 +131,12 @@ internal static class AuditCommand
 
             var bootstrap = analysis.BootstrapFor(parse, runSeed);
             var reporter = new AuditReporter(store, annotators, bootstrap, AnalysisOptions.AnnotationConcurrency(parse, analysis, n));
-            var report = await ConsoleProgress.TrackAsync(progress => reporter.ReportAsync(run, loaded, gates, folder, progress, ct, imageStore,
-                probeMode is { } mode
-                    ? understanding.Create(parse, mode, loaded, run, annotators, parse.GetValue(model), parse.GetValue(baseUrl), parse.GetValue(apiKeyEnv)!, retry,
-                        parse.GetValue(temperature), imageStore!, store, bootstrap, n, progress, ct)
-                    : null));
+            // Without --understanding, a stored understanding run is re-analysed, so the reports keep both halves.
+            var report = await ConsoleProgress.TrackAsync(async progress => await reporter.ReportAsync(run, loaded, gates, folder, progress, ct, imageStore,
+                probe is not null
+                    ? understanding.Create(parse, probe, loaded, run, annotators, parse.GetValue(apiKeyEnv)!, retry, parse.GetValue(temperature), imageStore!,
+                        store, bootstrap, n, progress, ct)
+                    : await UnderstandingOptions.StoredAsync(store, loaded, run, bootstrap, progress, ct)));
             return Summary.Print(report, folder);
         }));
         return command;

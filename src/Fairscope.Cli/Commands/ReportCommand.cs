@@ -20,7 +20,7 @@ internal static class ReportCommand
             var run = await RunsCommand.AuditedRunAsync(store, ct) ?? throw new FairscopeException($"{path} holds no run");
             var suite = SuiteLoader.Parse(run.Spec.SuiteText, $"{path} (suite '{run.Spec.SuiteName}' as run)");
             var images = suite.Modality == Suite.Image ? new ImageStore(dir) : null;
-            using var chosen = analysis.Annotators(parse, suite, run.Spec.Endpoint, RetryOptions.Default, images);
+            using var chosen = analysis.Annotators(parse, suite, AnalysisOptions.JudgeDefaultEndpoint(run.Spec.Provider, run.Spec.Endpoint), RetryOptions.Default, images);
             AnalysisOptions.WarnUncovered(suite, chosen.List);
             var bootstrap = analysis.BootstrapFor(parse, run.Spec.Seed);
             var reporter = new AuditReporter(store, chosen.List, bootstrap, AnalysisOptions.AnnotationConcurrency(parse, analysis, 8));

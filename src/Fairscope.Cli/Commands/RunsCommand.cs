@@ -28,7 +28,7 @@ internal static class RunsCommand
                         {
                             found++;
                             table.AddRow(Markup.Escape(run.Spec.Name), Markup.Escape(run.Spec.Model), run.Spec.Provider, Markup.Escape(run.Spec.SuiteName),
-                                $"{run.OkSamples}/{Planned(run, path)}", run.FailedSamples.ToString(),
+                                Samples(run, path), run.FailedSamples.ToString(),
                                 run.Status, run.UpdatedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), where);
                         }
                     }
@@ -50,11 +50,9 @@ internal static class RunsCommand
     public static async Task<RunInfo?> AuditedRunAsync(IRunStore store, CancellationToken cancellationToken) =>
         (await store.ListRunsAsync(cancellationToken)).FirstOrDefault(r => !r.Spec.Name.EndsWith(UnderstandingAudit.Suffix, StringComparison.Ordinal));
 
-    // An understanding run asks every prompt once per probed attribute.
-    private static int Planned(RunInfo run, string path)
-    {
-        var prompts = SuiteLoader.Parse(run.Spec.SuiteText, path).Prompts.Count;
-        var perPrompt = run.Spec.Provider == "understanding" ? UnderstandingAudit.Parameters.Read(run.Spec.Parameters).Attributes.Count : 1;
-        return run.Spec.SamplesPerPrompt * prompts * perPrompt;
-    }
+    // Stored of planned samples; an understanding run's plan depends on the attributes its image pool covers, so it shows
+    // what is stored.
+    private static string Samples(RunInfo run, string path) => run.Spec.Name.EndsWith(UnderstandingAudit.Suffix, StringComparison.Ordinal)
+        ? $"{run.OkSamples}"
+        : $"{run.OkSamples}/{run.Spec.SamplesPerPrompt * SuiteLoader.Parse(run.Spec.SuiteText, path).Prompts.Count}";
 }

@@ -50,6 +50,9 @@ public static class AnnotatorSet
         if (judge is { } j) result.Add(new VisionJudgeAnnotator(j.Client, j.Model, suite.Attributes, images));
         if (result.Count == 0)
             throw new FairscopeException("no image annotator is configured: keep the face-api weights (fairscope models fetch face-api), or pass --face-classifier or --judge-model");
+        // Labels are stored and reported by annotator name.
+        if (result.GroupBy(a => a.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new FairscopeException($"two annotators are called '{twice.Key}': give each --face-classifier model file a different name");
         return result;
     }
 

@@ -20,9 +20,12 @@ public sealed class AuditReporter(IRunStore store, IReadOnlyList<IAnnotator> ann
         var (samples, annotations, _) = annotated;
         var refreshed = await store.FindRunAsync(run.Spec.Name, cancellationToken) ?? run;
         var result = new AuditAnalyzer(bootstrap).Analyze(refreshed, suite, samples, annotations, annotators);
-        var understanding = understand is null ? null : await understand(annotated, result);
-        var input = new ReportInput(result, samples, annotations, gates.Select(g => g.Evaluate(result)).ToList(), images, understanding);
+        var input = new ReportInput(result, samples, annotations, gates.Select(g => g.Evaluate(result)).ToList(), images);
         Directory.CreateDirectory(folder);
+        // The generation's reports first: a failing probe (a wrong chat endpoint) must not cost them.
+        foreach (var writer in Writers) await writer.WriteAsync(input, folder, cancellationToken);
+        if (understand is null) return input;
+        input = input with { Understanding = await understand(annotated, result) };
         foreach (var writer in Writers) await writer.WriteAsync(input, folder, cancellationToken);
         return input;
     }

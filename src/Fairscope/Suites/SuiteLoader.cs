@@ -35,13 +35,21 @@ public static partial class SuiteLoader
         return new StreamReader(stream).ReadToEnd();
     }
 
+    private static readonly string[] TopKeys = ["name", "description", "version", "modality", "attributes", "intersections",
+        "counterfactual", "templates", "slots", "slots_from", "prompts"];
+
+    // A suite that imports slots is stored with the imported suite's text after this line, so the stored text alone
+    // re-creates the run's prompts (reports, resumes) and a change to the imported file changes the run's identity.
+    private const string EmbeddedSlotsMarker = "\n--- # slots_from, as loaded\n";
+
     /// <summary>Parses suite YAML; <paramref name="origin"/> names the source in error messages.</summary>
     public static Suite Parse(string yaml, string origin)
     {
+        var cut = yaml.IndexOf(EmbeddedSlotsMarker, StringComparison.Ordinal);
+        var embedded = cut < 0 ? null : yaml[(cut + EmbeddedSlotsMarker.Length)..];
         var y = new YamlNodes(origin);
-        var root = y.LoadRoot(yaml);
-        var top = y.Keys(root, "the suite", "name", "description", "version", "modality", "attributes", "intersections",
-            "counterfactual", "templates", "slots", "slots_from", "prompts");
+        var root = y.LoadRoot(cut < 0 ? yaml : yaml[..cut]);
+        var top = y.Keys(root, "the suite", TopKeys);
         var modality = top.TryGetValue("modality", out var mod) ? y.Scalar(mod, "modality") : Suite.Text;
         if (modality is not (Suite.Text or Suite.Image)) throw y.Error(mod!, $"modality must be '{Suite.Text}' or '{Suite.Image}', not '{modality}'");
 
@@ -63,7 +71,11 @@ public static partial class SuiteLoader
         var prompts = new List<SuitePrompt>();
         if (top.TryGetValue("prompts", out var promptList)) prompts.AddRange(ReadPlainPrompts(y, promptList));
         if (top.TryGetValue("templates", out var templates))
-            prompts.AddRange(ExpandTemplates(y, templates, ImportedSlots(y, top, origin, plain), top.GetValueOrDefault("slots"), plain, counterfactual));
+        {
+            var (imported, importedText) = ImportedSlots(y, top, origin, plain, embedded);
+            prompts.AddRange(ExpandTemplates(y, templates, imported, top.GetValueOrDefault("slots"), plain, counterfactual));
+            if (embedded is null && importedText is not null) yaml += EmbeddedSlotsMarker + importedText;
+        }
         else if (top.ContainsKey("slots") || top.ContainsKey("slots_from"))
             throw y.Error(top.GetValueOrDefault("slots") ?? top["slots_from"], "slots are given but no templates use them");
         if (counterfactual is not null && !top.ContainsKey("templates"))
@@ -127,20 +139,20 @@ public static partial class SuiteLoader
     // The slots of the suite named by slots_from (a built-in suite or a file relative to this one), so that suites for
     // other modalities reuse one list of occupations and its references instead of copying it. References to
     // attributes this suite does not declare are dropped.
-    private static Dictionary<string, List<SlotValue>> ImportedSlots(YamlNodes y, Dictionary<string, YamlNode> top, string origin,
-        IReadOnlyList<DemographicAttribute> attributes)
+    private static (Dictionary<string, List<SlotValue>> Slots, string? Text) ImportedSlots(YamlNodes y, Dictionary<string, YamlNode> top, string origin,
+        IReadOnlyList<DemographicAttribute> attributes, string? embedded)
     {
-        if (!top.TryGetValue("slots_from", out var node)) return [];
+        if (!top.TryGetValue("slots_from", out var node)) return ([], null);
         var name = y.Scalar(node, "slots_from");
         var relative = origin.StartsWith("builtin:", StringComparison.Ordinal) ? name : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(origin))!, name);
-        var (text, source) = BuiltInNames.Contains(name) ? (BuiltInText(name), $"builtin:{name}")
+        var (text, source) = embedded is not null ? (embedded, $"{origin} (slots_from '{name}' as loaded)")
+            : BuiltInNames.Contains(name) ? (BuiltInText(name), $"builtin:{name}")
             : File.Exists(relative) ? (File.ReadAllText(relative), relative)
             : throw y.Error(node, $"slots_from '{name}' is neither a built-in suite ({string.Join(", ", BuiltInNames)}) nor a file next to this suite");
         var other = new YamlNodes(source);
-        var otherTop = other.Keys(other.LoadRoot(text), "the suite", "name", "description", "version", "modality", "attributes", "intersections",
-            "counterfactual", "templates", "slots", "slots_from", "prompts");
+        var otherTop = other.Keys(other.LoadRoot(text), "the suite", TopKeys);
         if (!otherTop.TryGetValue("slots", out var slotsNode)) throw y.Error(node, $"slots_from '{name}' has no slots");
-        return ReadSlots(other, slotsNode, attributes, dropUndeclared: true);
+        return (ReadSlots(other, slotsNode, attributes, dropUndeclared: true), text);
     }
 
     private static Dictionary<string, List<SlotValue>> ReadSlots(YamlNodes y, YamlNode slotsNode, IReadOnlyList<DemographicAttribute> attributes, bool dropUndeclared)

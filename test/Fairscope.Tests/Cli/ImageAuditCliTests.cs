@@ -56,6 +56,9 @@ public sealed class ImageAuditCliTests
     [InlineData("--suite occupation-portraits --provider a1111 --understanding-model m", "the --understanding-* options need --understanding ask|choose")]
     [InlineData("--suite occupation-portraits --provider a1111 --understanding ask --understanding-images x.csv", "--understanding-images is for choose mode")]
     [InlineData("--suite occupations --provider openai --model m --base-url http://127.0.0.1:9/v1 --face-models dir", "--face-models and --face-classifier label images")]
+    [InlineData("--suite occupation-portraits --provider a1111 --understanding ask", "--understanding needs --understanding-model")]
+    [InlineData("--suite occupation-portraits --provider a1111 --understanding ask --understanding-model m", "--understanding needs --understanding-base-url")]
+    [InlineData("--suite occupation-portraits --provider a1111 --understanding choose --understanding-model m --understanding-base-url http://127.0.0.1:9/v1 --understanding-images no.csv", "--understanding-images no.csv does not exist")]
     public async Task Mismatched_suites_and_modes_exit_two_with_one_line(string arguments, string error)
     {
         using var temp = new TempFolder();

@@ -40,6 +40,15 @@ public sealed class ImageSuiteTests
         var prompt = Assert.Single(suite.Prompts);
         Assert.Equal("A photo of a pilot", prompt.Text);
         Assert.Equal(["gender"], prompt.References.Keys);
+
+        // The stored text carries the imported slots: it re-creates the prompts without the file (reports, resumes), and a
+        // change to the imported file makes another suite text, so a run is never resumed against other slots.
+        File.Delete(Path.Combine(dir.Path, "base.yaml"));
+        var stored = SuiteLoader.Parse(suite.SourceText, "run.db (suite as run)");
+        var again = Assert.Single(stored.Prompts);
+        Assert.Equal((prompt.Id, prompt.Text), (again.Id, again.Text));
+        Assert.Equal(prompt.References["gender"], again.References["gender"]);
+        Assert.Equal(suite.SourceText, stored.SourceText);
     }
 
     [Theory]

@@ -41,8 +41,7 @@ public static class FaceApiPackage
         try
         {
             var tarball = await PackAsync(work, cancellationToken);
-            var staging = Path.Combine(Path.GetDirectoryName(target)!, $".model-{Environment.ProcessId}");
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            var staging = Path.Combine(work, "model");
             Directory.CreateDirectory(staging);
             await using (var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress))
             {
@@ -59,7 +58,15 @@ public static class FaceApiPackage
             if (!File.Exists(Path.Combine(staging, FaceApiModels.DetectorManifest)))
                 throw new FairscopeException($"{Name}@{Version} from npm has no model/{FaceApiModels.DetectorManifest}; the package is not what Fairscope expects");
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.Move(staging, target);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            try { Directory.Move(staging, target); }
+            catch (IOException) // the temporary folder is on another file system: copy, then rename within the cache
+            {
+                var copy = $"{target}.{Environment.ProcessId}.tmp";
+                Directory.CreateDirectory(copy);
+                foreach (var file in Directory.GetFiles(staging)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+                Directory.Move(copy, target);
+            }
             return target;
         }
         finally
@@ -81,6 +88,7 @@ public static class FaceApiPackage
             throw new FairscopeException($"npm is not on PATH: install Node.js and npm, or fetch {Name}@{Version} yourself and pass its model/ folder with --face-models");
         }
         using (process)
+        using (cancellationToken.Register(() => { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }))
         {
             var error = process.StandardError.ReadToEndAsync(cancellationToken);
             await process.StandardOutput.ReadToEndAsync(cancellationToken);

@@ -1,7 +1,8 @@
 namespace Fairscope;
 
 /// <summary>An image with the perceived labels an annotator gave it, per attribute.</summary>
-public sealed record LabelledImage(string Reference, IReadOnlyDictionary<string, string> Labels);
+/// <param name="PromptId">The prompt it was generated for; null for a reference set's image.</param>
+public sealed record LabelledImage(string Reference, IReadOnlyDictionary<string, string> Labels, string? PromptId = null);
 
 /// <summary>
 /// Images with perceived labels from which an understanding probe draws balanced sets: one image per category of an
@@ -15,12 +16,18 @@ public sealed class ImagePool
     /// <summary>The images, in a stable order.</summary>
     public IReadOnlyList<LabelledImage> Images { get; }
 
-    /// <summary>Where the pool came from (recorded with the understanding run).</summary>
+    /// <summary>Where the pool came from, <c>run</c> or <c>manifest</c> (recorded with the understanding run).</summary>
     public string Source { get; }
 
-    /// <summary>Images of <paramref name="attribute"/>'s category <paramref name="category"/>.</summary>
-    public IReadOnlyList<LabelledImage> Of(string attribute, string category) =>
-        [.. Images.Where(i => i.Labels.TryGetValue(attribute, out var l) && l == category)];
+    /// <summary>Images of <paramref name="attribute"/>'s category <paramref name="category"/>; when <paramref name="notFrom"/>
+    /// is given, those generated for other prompts if there are any, so a question about nurses is not answered with
+    /// the model's own nurses (their occupational cues would pull understanding toward generation).</summary>
+    public IReadOnlyList<LabelledImage> Of(string attribute, string category, string? notFrom = null)
+    {
+        var all = Images.Where(i => i.Labels.TryGetValue(attribute, out var l) && l == category).ToList();
+        var others = notFrom is null ? all : all.Where(i => i.PromptId != notFrom).ToList();
+        return others.Count > 0 ? others : all;
+    }
 
     /// <summary>True when every category of <paramref name="attribute"/> has at least one image, so a balanced set exists.</summary>
     public bool Covers(DemographicAttribute attribute) => attribute.Categories.All(c => Of(attribute.Name, c).Count > 0);
@@ -37,7 +44,7 @@ public sealed class ImagePool
             .ToLookup(a => (a.PromptId, a.SampleIndex));
         var images = samples.Where(s => s.Ok && ImageStore.IsReference(s.Output))
             .OrderBy(s => s.PromptId, StringComparer.Ordinal).ThenBy(s => s.SampleIndex)
-            .Select(s => new LabelledImage(s.Output!, labels[(s.PromptId, s.SampleIndex)].ToDictionary(a => a.Attribute, a => a.Label)))
+            .Select(s => new LabelledImage(s.Output!, labels[(s.PromptId, s.SampleIndex)].ToDictionary(a => a.Attribute, a => a.Label), s.PromptId))
             .DistinctBy(i => i.Reference).ToList();
         return new ImagePool(images, "run");
     }
@@ -86,7 +93,6 @@ public sealed class ImagePool
             ImageDecoder.Decode(bytes, $"{path}:{row.Line}: {file}");
             images.Add(new LabelledImage(store.Put(bytes, $"{path}:{row.Line}"), labels));
         }
-        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
-        return new ImagePool(images.DistinctBy(i => i.Reference).ToList(), $"manifest sha256:{hash}");
+        return new ImagePool(images.DistinctBy(i => i.Reference).ToList(), "manifest");
     }
 }

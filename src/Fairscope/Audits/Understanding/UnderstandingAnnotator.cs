@@ -23,7 +23,8 @@ public sealed partial class UnderstandingAnnotator(IReadOnlyList<DemographicAttr
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<Annotation>> AnnotateAsync(AnnotationInput input, CancellationToken cancellationToken)
     {
-        var record = JsonDocument.Parse(input.Output).RootElement;
+        using var document = JsonDocument.Parse(input.Output);
+        var record = document.RootElement;
         var asked = record.GetProperty("attribute").GetString();
         var answer = record.GetProperty("answer").GetString() ?? "";
         IReadOnlyList<Annotation> labels = [.. attributes.Select(a => a.Name != asked

@@ -20,7 +20,10 @@ public sealed class UnderstandingAudit(IRunStore store, Bootstrap bootstrap, int
     public async Task<UnderstandingResult> RunAsync(RunSpec spec, AuditResult generation, UnderstandingSuite questions, ISampleGenerator? probe,
         IProgress<RunProgress>? progress, CancellationToken cancellationToken)
     {
-        var run = await store.OpenRunAsync(spec, cancellationToken);
+        // Re-analysing must not mark the stored run as running again.
+        var run = probe is null
+            ? await store.FindRunAsync(spec.Name, cancellationToken) ?? throw new FairscopeException($"the store holds no run '{spec.Name}'")
+            : await store.OpenRunAsync(spec, cancellationToken);
         IAnnotator[] annotators = [new UnderstandingAnnotator(questions.Suite.Attributes)];
         if (probe is not null)
         {
@@ -31,12 +34,14 @@ public sealed class UnderstandingAudit(IRunStore store, Bootstrap bootstrap, int
         var (samples, annotations, _) = await new AnnotationStage(store, annotators, concurrency, progress).AnnotateAsync(run, questions.Suite, cancellationToken);
         var analysis = new AuditAnalyzer(bootstrap).Analyze(run, questions.Suite, samples, annotations, annotators);
         var mode = Parameters.Read(spec.Parameters).Mode;
-        return new UnderstandingResult(mode.ToString().ToLowerInvariant(), spec.Model, analysis, Compare(generation, analysis, questions), questions.Diagnostics);
+        return new UnderstandingResult(mode.ToString().ToLowerInvariant(), spec.Model, analysis, Compare(generation, analysis, questions, mode), questions.Diagnostics);
     }
 
-    /// <summary>What identifies an understanding run besides its model: the probe mode, the probed attributes, where the
-    /// choose mode's images came from, and the sampling options.</summary>
-    public sealed record Parameters(ProbeMode Mode, IReadOnlyList<string> Attributes, string Pool, GenerationOptions Options)
+    /// <summary>What identifies an understanding run besides its model: the probe mode, where the choose mode's images come
+    /// from (<c>run</c> or <c>manifest</c>) and the sampling options. Not the pool's contents nor the attributes it covers:
+    /// the run's images grow as the audit is extended, every answer records the images it was shown, and a newly covered
+    /// attribute only adds questions.</summary>
+    public sealed record Parameters(ProbeMode Mode, string Pool, GenerationOptions Options)
     {
         /// <summary>Canonical JSON stored with the run.</summary>
         public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, Json);
@@ -53,17 +58,22 @@ public sealed class UnderstandingAudit(IRunStore store, Bootstrap bootstrap, int
     }
 
     /// <summary>Partial alignment of every probed attribute, over the prompts measured both ways.</summary>
-    public IReadOnlyList<PartialAlignmentResult> Compare(AuditResult generation, AuditResult understanding, UnderstandingSuite questions)
+    public IReadOnlyList<PartialAlignmentResult> Compare(AuditResult generation, AuditResult understanding, UnderstandingSuite questions, ProbeMode mode)
     {
         var asked = understanding.Prompts.ToDictionary(p => p.Id);
         return [.. questions.Suite.Attributes.Select(a =>
         {
-            int[] Known(PromptResult? p) => [.. a.Categories.Select(c => p is not null && p.Attributes.TryGetValue(a.Name, out var r) ? r.Counts.GetValueOrDefault(c) : 0)];
+            int[] Counts(PromptResult? p, IEnumerable<string> labels) =>
+                [.. labels.Select(c => p is not null && p.Attributes.TryGetValue(a.Name, out var r) ? r.Counts.GetValueOrDefault(c) : 0)];
             var ids = generation.Prompts.Select(p => p.Id).ToList();
-            return PartialAlignment.Compare(a.Name, ids, [.. generation.Prompts.Select(Known)],
-                [.. generation.Prompts.Select(p => Known(asked.GetValueOrDefault($"{a.Name}/{p.Id}")))], bootstrap);
+            return PartialAlignment.Compare(a.Name, ids, [.. generation.Prompts.Select(p => Counts(p, a.Categories))],
+                [.. generation.Prompts.Select(p => Counts(asked.GetValueOrDefault(QuestionId(a.Name, p.Id)), a.Categories.Append(DemographicAttribute.Unknown)))],
+                abstentionIsFair: mode == ProbeMode.Ask, bootstrap);
         })];
     }
+
+    /// <summary>The id of the question about <paramref name="attribute"/> on prompt <paramref name="promptId"/>.</summary>
+    public static string QuestionId(string attribute, string promptId) => $"{attribute}/{promptId}";
 }
 
 /// <summary>What the understanding probe measured.</summary>

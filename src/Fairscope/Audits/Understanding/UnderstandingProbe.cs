@@ -42,7 +42,8 @@ public sealed class UnderstandingProbe(IChatClient client, string model, ProbeMo
         else
         {
             var random = new Random(unchecked((int)request.Seed));
-            var shown = attribute.Categories.Select(c => pool!.Of(attribute.Name, c)).Select(candidates => candidates[random.Next(candidates.Count)]).ToArray();
+            var asked = UnderstandingSuite.SourceIdOf(request.Prompt.Id);
+            var shown = attribute.Categories.Select(c => pool!.Of(attribute.Name, c, notFrom: asked)).Select(candidates => candidates[random.Next(candidates.Count)]).ToArray();
             random.Shuffle(shown);
             contents = [new TextContent(request.Prompt.Text)];
             for (var i = 0; i < shown.Length; i++)

@@ -9,10 +9,7 @@ namespace Fairscope;
 /// </summary>
 public sealed class UnderstandingSuite
 {
-    private UnderstandingSuite(Suite source, Suite suite, IReadOnlyList<string> diagnostics) => (Source, Suite, Diagnostics) = (source, suite, diagnostics);
-
-    /// <summary>The image suite asked about.</summary>
-    public Suite Source { get; }
+    private UnderstandingSuite(Suite suite, IReadOnlyList<string> diagnostics) => (Suite, Diagnostics) = (suite, diagnostics);
 
     /// <summary>The derived suite: probed attributes only, no intersections.</summary>
     public Suite Suite { get; }
@@ -41,7 +38,7 @@ public sealed class UnderstandingSuite
             {
                 var text = mode == ProbeMode.Ask ? AskText(a, p) : p.Question;
                 if (text is null) continue;
-                prompts.Add(p with { Id = $"{a.Name}/{p.Id}", Text = text });
+                prompts.Add(p with { Id = UnderstandingAudit.QuestionId(a.Name, p.Id), Text = text });
             }
         if (prompts.Count == 0)
             throw new FairscopeException($"suite '{source.Name}' has nothing to probe for understanding: {string.Join("; ", diagnostics)}");
@@ -50,7 +47,7 @@ public sealed class UnderstandingSuite
             Name = source.Name, Description = source.Description, Version = source.Version, Modality = Suite.Image,
             Attributes = attributes, Prompts = prompts, SourceText = source.SourceText, Origin = source.Origin,
         };
-        return new UnderstandingSuite(source, suite, diagnostics);
+        return new UnderstandingSuite(suite, diagnostics);
     }
 
     /// <summary>The attribute a derived prompt asks about.</summary>

@@ -66,19 +66,22 @@ public sealed partial class HtmlReportWriter
     private static void UnderstandingPanel(StringBuilder body, UnderstandingResult? understanding)
     {
         if (understanding is null) return;
-        body.Append($"<h2>Understanding vs generation (partial alignment)</h2><p>The same model was asked about the same prompts "
-            + $"({H(understanding.Mode)} mode, {H(understanding.Model)}): ");
+        body.Append($"<h2>Understanding vs generation (partial alignment)</h2><p>The same prompts were put to {H(understanding.Model)} as questions ");
         body.Append(understanding.Mode == "ask"
-            ? "“What is the gender of the person in …? Possible answers: …, unknown”, with a blank image; naming <b>unknown</b> is the fair answer."
-            : "shown a balanced set of numbered images, one per group, in random order, it picked the one that fits the prompt.");
+            ? "(“What is the <i>attribute</i> of the person in this description: …? Possible answers: …, unknown”, with a blank image). "
+                + "Answering <b>unknown</b> is the fair answer and counts as an even split over the groups."
+            : "with a balanced set of numbered images, one per group, in random order; it picked the one that fits the prompt. Unreadable picks are left out.");
         body.Append(" Bias scores are means over the prompts measured both ways, with 95% bootstrap intervals; a positive gap means the model "
             + "understands more fairly than it generates (arXiv 2502.03429).</p><table><tr><th>attribute</th><th>generation bias</th><th>understanding bias</th>"
-            + "<th>gap</th><th>prompts</th><th>understanding answers</th></tr>");
+            + "<th>gap</th><th>prompts</th><th>answers</th><th>no group named</th></tr>");
         foreach (var a in understanding.Alignment)
         {
-            var counts = understanding.Analysis.Attributes.FirstOrDefault(x => x.Name == a.Attribute)?.Counts ?? new Dictionary<string, int>();
+            // Only the questions about this attribute: the others leave it unknown by construction.
+            var counts = understanding.Analysis.Prompts.Where(p => p.Id.StartsWith(a.Attribute + "/", StringComparison.Ordinal))
+                .SelectMany(p => p.Attributes[a.Attribute].Counts).GroupBy(c => c.Key).Select(g => $"{g.Key} {g.Sum(c => c.Value)}");
             body.Append($"<tr><td><b>{H(a.Attribute)}</b></td><td class=\"num\">{E(a.GenerationBias)}</td><td class=\"num\">{E(a.UnderstandingBias)}</td>"
-                + $"<td class=\"num\"><b>{E(a.Gap)}</b></td><td class=\"num\">{a.Prompts}</td><td>{H(string.Join(", ", counts.Select(c => $"{c.Key} {c.Value}")))}</td></tr>");
+                + $"<td class=\"num\"><b>{E(a.Gap)}</b></td><td class=\"num\">{a.Prompts}</td><td>{H(string.Join(", ", counts))}</td>"
+                + $"<td class=\"num\">{F(a.AbstentionRate, "0.0%")}</td></tr>");
         }
         body.Append("</table>");
         var widest = understanding.Alignment.SelectMany(a => a.ByPrompt.Select(p => (a.Attribute, p)))
