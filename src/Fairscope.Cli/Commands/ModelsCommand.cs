@@ -8,7 +8,7 @@ internal static class ModelsCommand
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "What to fetch: face-api (the face detector and age/gender weights of @vladmandic/face-api, via npm pack)" };
-        var fetch = new Command("fetch", "Fetch pretrained weights into the cache ($FAIRSCOPE_CACHE, else ~/.cache/fairscope)") { name };
+        var fetch = new Command("fetch", "Fetch pretrained weights into the cache ($FAIRSCOPE_CACHE, else $XDG_CACHE_HOME/fairscope, else ~/.cache/fairscope)") { name };
         fetch.SetAction(CommandRunner.Guard(async (parse, ct) =>
         {
             var what = parse.GetValue(name);

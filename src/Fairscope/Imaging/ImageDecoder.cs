@@ -121,9 +121,11 @@ public static class ImageDecoder
         return bitmap;
     }
 
-    private static string Preview(ReadOnlySpan<byte> bytes)
+    /// <summary>The first bytes as printable ASCII (others as '.'), quoted, or <c>empty</c>: what an error shows of data that
+    /// is not what it should be, without dumping binary into a terminal.</summary>
+    public static string Preview(ReadOnlySpan<byte> bytes, int length = 16)
     {
-        var head = bytes[..Math.Min(16, bytes.Length)];
+        var head = bytes[..Math.Min(length, bytes.Length)];
         var text = new string([.. System.Text.Encoding.ASCII.GetString(head).Select(c => c is >= ' ' and <= '~' ? c : '.')]);
         return bytes.Length == 0 ? "empty" : $"'{text}'";
     }

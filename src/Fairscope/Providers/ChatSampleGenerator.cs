@@ -16,7 +16,7 @@ public sealed class ChatSampleGenerator(IChatClient client, string model, Genera
         // finish reason, the endpoint sent no choice at all.
         if (string.IsNullOrWhiteSpace(response.Text) && response.FinishReason is null)
             throw new InvalidDataException("the endpoint returned no output (empty choice list)");
-        var attempts = response.AdditionalProperties?.TryGetValue(RetryPipeline.AttemptsProperty, out var a) == true ? (int)a! : 1;
+        var attempts = RetryPipeline.AttemptsOf(response);
         return new GeneratedSample(response.Text, response.FinishReason?.Value, attempts);
     }
 

@@ -62,6 +62,10 @@ public sealed class RetryPipeline
         }
     }
 
+    /// <summary>Attempts a retrying client recorded in a chat response's properties; 1 when it recorded none.</summary>
+    public static int AttemptsOf(Microsoft.Extensions.AI.ChatResponse response) =>
+        response.AdditionalProperties?.TryGetValue(AttemptsProperty, out var a) == true && a is int n ? n : 1;
+
     /// <summary>Attempts recorded on a failure by <see cref="ExecuteAsync{T}"/>; 1 when none were.</summary>
     public static int AttemptsOf(Exception e) => e.Data[AttemptsProperty] as int? ?? 1;
 

@@ -59,8 +59,7 @@ public sealed class UnderstandingProbe(IChatClient client, string model, ProbeMo
         messages.Add(new ChatMessage(ChatRole.User, contents));
         var response = await client.GetResponseAsync(messages, chat, cancellationToken);
         record["answer"] = response.Text;
-        return new GeneratedSample(record.ToJsonString(), response.FinishReason?.Value,
-            response.AdditionalProperties?.TryGetValue(RetryPipeline.AttemptsProperty, out var a) == true && a is int n ? n : 1);
+        return new GeneratedSample(record.ToJsonString(), response.FinishReason?.Value, RetryPipeline.AttemptsOf(response));
     }
 
     /// <inheritdoc />

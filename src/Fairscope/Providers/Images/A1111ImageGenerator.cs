@@ -85,9 +85,11 @@ public sealed class A1111ImageGenerator : IImageGenerator
 
     private static ImageGenerationResponse Parse(byte[] answer)
     {
-        JsonElement root;
-        try { root = JsonDocument.Parse(answer).RootElement; }
-        catch (JsonException) { throw new InvalidDataException($"the a1111 answer is not JSON (it starts '{Preview(answer)}')"); }
+        JsonDocument document;
+        try { document = JsonDocument.Parse(answer); }
+        catch (JsonException) { throw new InvalidDataException($"the a1111 answer is not JSON (it starts {ImageDecoder.Preview(answer, 40)})"); }
+        using var _ = document;
+        var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("images", out var images) || images.ValueKind != JsonValueKind.Array)
             throw new InvalidDataException("the a1111 answer has no \"images\" list");
         var (first, seeds) = Info(root);
@@ -114,7 +116,8 @@ public sealed class A1111ImageGenerator : IImageGenerator
         if (!root.TryGetProperty("info", out var text) || text.ValueKind != JsonValueKind.String) return (0, []);
         try
         {
-            var info = JsonDocument.Parse(text.GetString()!).RootElement;
+            using var document = JsonDocument.Parse(text.GetString()!);
+            var info = document.RootElement;
             var first = info.TryGetProperty("index_of_first_image", out var f) && f.TryGetInt32(out var n) && n >= 0 ? n : 0;
             List<long> seeds = info.TryGetProperty("all_seeds", out var all) && all.ValueKind == JsonValueKind.Array
                 ? [.. all.EnumerateArray().Select(s => s.GetInt64())] : [];
@@ -122,9 +125,6 @@ public sealed class A1111ImageGenerator : IImageGenerator
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { return (0, []); }
     }
-
-    private static string Preview(byte[] bytes) =>
-        new([.. System.Text.Encoding.ASCII.GetString(bytes, 0, Math.Min(bytes.Length, 40)).Select(c => c is >= ' ' and <= '~' ? c : '.')]);
 
     /// <inheritdoc />
     public object? GetService(Type serviceType, object? serviceKey = null) =>
