@@ -91,3 +91,47 @@ public sealed class ImageSuiteTests
         Assert.Equal("portrait/registered_nurse", UnderstandingSuite.SourceIdOf(question.Id));
     }
 }
+
+public sealed class ImagePoolTests
+{
+    private static readonly Suite Suite = SuiteLoader.Parse("""
+        name: s
+        modality: image
+        attributes: {gender: {categories: [female, male]}, age: {categories: [young, older]}}
+        templates: [{id: p, text: "A photo of {a:job}", question: "Which is {a:job}?"}]
+        slots: {job: [pilot]}
+        """, "s.yaml");
+
+    [Fact]
+    public void A_labelled_manifest_is_copied_into_the_store_and_covers_what_it_labels()
+    {
+        using var dir = new TempFolder();
+        File.WriteAllBytes(Path.Combine(dir.Path, "a.png"), ImageDecoder.EncodePng(new RgbImage(2, 2, new byte[12])));
+        File.WriteAllBytes(Path.Combine(dir.Path, "b.png"), ImageDecoder.EncodePng(new RgbImage(2, 2, Enumerable.Repeat((byte)200, 12).ToArray())));
+        var csv = dir.File("set.csv", "file,gender,note\na.png,female,x\nb.png,male,y\n");
+        var store = new ImageStore(dir.Sub("run"));
+
+        var pool = ImagePool.FromManifest(csv, Suite, store);
+
+        Assert.Equal(2, pool.Images.Count);
+        Assert.True(pool.Covers(Suite.Attribute("gender")!));
+        Assert.False(pool.Covers(Suite.Attribute("age")!));
+        Assert.All(pool.Images, i => Assert.True(File.Exists(store.PathOf(i.Reference))));
+        Assert.Equal("manifest", pool.Source);
+    }
+
+    [Theory]
+    [InlineData("file,gender\na.png,robot\n", "set.csv:2: gender 'robot' is not one of female, male or unknown")]
+    [InlineData("file,gender\nmissing.png,female\n", "set.csv:2: file 'missing.png' does not exist")]
+    [InlineData("file,colour\na.png,red\n", "set.csv:1: no column names an attribute of suite 's'")]
+    [InlineData("gender\nfemale\n", "set.csv:1: the manifest header lacks column 'file'")]
+    public void Bad_manifests_name_the_line(string content, string error)
+    {
+        using var dir = new TempFolder();
+        File.WriteAllBytes(Path.Combine(dir.Path, "a.png"), ImageDecoder.EncodePng(new RgbImage(2, 2, new byte[12])));
+        var csv = dir.File("set.csv", content);
+
+        var e = Assert.Throws<FairscopeException>(() => ImagePool.FromManifest(csv, Suite, new ImageStore(dir.Sub("run"))));
+        Assert.Contains(error, e.Message);
+    }
+}

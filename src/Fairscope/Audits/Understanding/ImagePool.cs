@@ -53,45 +53,24 @@ public sealed class ImagePool
     /// attribute holding a declared category or <c>unknown</c>. Images are checked and copied into <paramref name="store"/>.</summary>
     public static ImagePool FromManifest(string path, Suite suite, ImageStore store)
     {
-        List<(long Line, List<string> Fields)> rows;
-        try
-        {
-            using var reader = new StreamReader(path);
-            rows = [.. Csv.Read(reader, path)];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new FairscopeException($"{path}: cannot read the manifest ({e.Message})");
-        }
-        if (rows.Count == 0) throw new FairscopeException($"{path}: the manifest is empty; it needs a header with 'file' and attribute columns");
-        var header = rows[0].Fields;
-        var fileColumn = header.IndexOf("file");
-        if (fileColumn < 0) throw new FairscopeException($"{path}:1: the header needs a 'file' column (image paths relative to the manifest)");
-        var columns = header.Select((name, i) => (name, i, attribute: suite.Attribute(name))).Where(c => c.attribute is not null).ToList();
+        var manifest = ImageManifest.Read(path);
+        var columns = manifest.Header.Select(name => suite.Attribute(name)).OfType<DemographicAttribute>().ToList();
         if (columns.Count == 0)
             throw new FairscopeException($"{path}:1: no column names an attribute of suite '{suite.Name}' ({string.Join(", ", suite.Attributes.Where(a => !a.IsIntersection).Select(a => a.Name))})");
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var images = new List<LabelledImage>();
-        foreach (var row in rows.Skip(1))
+        foreach (var row in manifest.Rows)
         {
-            if (row.Fields.Count != header.Count) throw new FairscopeException($"{path}:{row.Line}: {row.Fields.Count} fields where the header has {header.Count}");
             var labels = new Dictionary<string, string>();
-            foreach (var (name, i, attribute) in columns)
+            foreach (var attribute in columns)
             {
-                var label = row.Fields[i].Trim();
-                if (label != DemographicAttribute.Unknown && !attribute!.Categories.Contains(label))
-                    throw new FairscopeException($"{path}:{row.Line}: {name} '{label}' is not one of {string.Join(", ", attribute.Categories)} or unknown");
-                labels[name] = label;
+                var label = row.Fields[attribute.Name].Trim();
+                if (label != DemographicAttribute.Unknown && !attribute.Categories.Contains(label))
+                    throw new FairscopeException($"{row.Where}: {attribute.Name} '{label}' is not one of {string.Join(", ", attribute.Categories)} or unknown");
+                labels[attribute.Name] = label;
             }
-            var file = Path.Combine(folder, row.Fields[fileColumn]);
-            byte[] bytes;
-            try { bytes = File.ReadAllBytes(file); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new FairscopeException($"{path}:{row.Line}: cannot read image {file} ({e.Message})");
-            }
-            ImageDecoder.Decode(bytes, $"{path}:{row.Line}: {file}");
-            images.Add(new LabelledImage(store.Put(bytes, $"{path}:{row.Line}"), labels));
+            var bytes = File.ReadAllBytes(row.File);
+            ImageDecoder.Decode(bytes, $"{row.Where}: {row.File}");
+            images.Add(new LabelledImage(store.Put(bytes, row.Where), labels));
         }
         return new ImagePool(images.DistinctBy(i => i.Reference).ToList(), "manifest");
     }

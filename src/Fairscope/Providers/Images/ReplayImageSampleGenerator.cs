@@ -72,28 +72,13 @@ public sealed class ReplayImageSampleGenerator : ISampleGenerator
 
     private static IEnumerable<(string Where, string PromptId, int Index, string File)> FromManifest(string csv)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
-        using var reader = new StreamReader(csv);
-        using var records = Csv.Read(reader, csv).GetEnumerator();
-        string[] columns = ["prompt_id", "sample_index", "file"];
-        if (!records.MoveNext()) throw new FairscopeException($"{csv}:1: the manifest needs a header row with {string.Join(", ", columns)}");
-        var header = records.Current.Fields;
-        foreach (var column in columns)
-            if (!header.Contains(column)) throw new FairscopeException($"{csv}:1: the manifest header lacks column '{column}' (has: {string.Join(", ", header)})");
-        var (promptColumn, indexColumn, fileColumn) = (header.IndexOf("prompt_id"), header.IndexOf("sample_index"), header.IndexOf("file"));
-        while (records.MoveNext())
+        foreach (var row in ImageManifest.Read(csv, "prompt_id", "sample_index").Rows)
         {
-            var (line, fields) = records.Current;
-            var where = $"{csv}:{line}";
-            if (fields.Count != header.Count)
-                throw new FairscopeException($"{where}: {fields.Count} fields where the header has {header.Count}; quote fields that contain commas");
-            var (promptId, rawIndex, file) = (fields[promptColumn], fields[indexColumn], fields[fileColumn]);
-            if (promptId.Length == 0 || file.Length == 0) throw new FairscopeException($"{where}: prompt_id and file must not be empty");
+            var (promptId, rawIndex) = (row.Fields["prompt_id"], row.Fields["sample_index"]);
+            if (promptId.Length == 0) throw new FairscopeException($"{row.Where}: prompt_id must not be empty");
             if (!int.TryParse(rawIndex, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-                throw new FairscopeException($"{where}: sample_index '{rawIndex}' must be a whole number ≥ 0");
-            var full = Path.GetFullPath(Path.Combine(folder, file));
-            if (!File.Exists(full)) throw new FairscopeException($"{where}: file '{file}' does not exist ({full})");
-            yield return (where, promptId, index, full);
+                throw new FairscopeException($"{row.Where}: sample_index '{rawIndex}' must be a whole number ≥ 0");
+            yield return (row.Where, promptId, index, row.File);
         }
     }
 
