@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Fairscope.Testing;
 
@@ -75,25 +69,19 @@ public sealed class FakeImagesServer : IAsyncDisposable
     /// <summary>The OpenAI base URL (<see cref="Root"/>/v1).</summary>
     public string OpenAIBaseUrl => Root + "/v1";
 
-    private FakeImagesServer(WebApplication app, Func<FakeImageRequest, FakeImageReply> script)
-    {
-        (_app, _script) = (app, script);
-        Root = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-    }
+    private FakeImagesServer(WebApplication app, string root, Func<FakeImageRequest, FakeImageReply> script) => (_app, Root, _script) = (app, root, script);
 
     /// <summary>Starts a server answering with <paramref name="script"/>.</summary>
     public static async Task<FakeImagesServer> StartAsync(Func<FakeImageRequest, FakeImageReply> script)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         FakeImagesServer? server = null;
-        app.MapPost("/v1/images/generations", (HttpContext context) => server!.GenerateAsync(context, "openai"));
-        app.MapPost("/sdapi/v1/txt2img", (HttpContext context) => server!.GenerateAsync(context, "a1111"));
-        app.MapGet("/files/{id}", (HttpContext context, string id) => server!.ServeFileAsync(context, id));
-        await app.StartAsync();
-        server = new FakeImagesServer(app, script);
+        var (app, root) = await LoopbackApp.StartAsync(app =>
+        {
+            app.MapPost("/v1/images/generations", (HttpContext context) => server!.GenerateAsync(context, "openai"));
+            app.MapPost("/sdapi/v1/txt2img", (HttpContext context) => server!.GenerateAsync(context, "a1111"));
+            app.MapGet("/files/{id}", (HttpContext context, string id) => server!.ServeFileAsync(context, id));
+        });
+        server = new FakeImagesServer(app, root, script);
         return server;
     }
 

@@ -1,13 +1,7 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Fairscope.Testing;
 
@@ -55,26 +49,20 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
     /// <summary>Base URL to pass as --base-url, ending in /v1.</summary>
     public string BaseUrl { get; }
 
-    private FakeOpenAIServer(WebApplication app, Func<FakeRequest, FakeReply> script, TimeSpan latency)
+    private FakeOpenAIServer(WebApplication app, string root, Func<FakeRequest, FakeReply> script, TimeSpan latency)
     {
         _app = app;
         _script = script;
         _latency = latency;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseUrl = address.TrimEnd('/') + "/v1";
+        BaseUrl = root + "/v1";
     }
 
     /// <summary>Starts a server answering with <paramref name="script"/> after <paramref name="latency"/>.</summary>
     public static async Task<FakeOpenAIServer> StartAsync(Func<FakeRequest, FakeReply> script, TimeSpan latency = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
         FakeOpenAIServer? server = null;
-        app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context));
-        await app.StartAsync();
-        server = new FakeOpenAIServer(app, script, latency);
+        var (app, root) = await LoopbackApp.StartAsync(app => app.MapPost("/v1/chat/completions", (HttpContext context) => server!.HandleAsync(context)));
+        server = new FakeOpenAIServer(app, root, script, latency);
         return server;
     }
 
