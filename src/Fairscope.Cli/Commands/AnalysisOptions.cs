@@ -11,7 +11,7 @@ internal sealed class AnalysisOptions
         AllowMultipleArgumentsPerToken = false,
     };
     public Option<string[]> Lexicons { get; } = new("--lexicon") { Description = "A lexicon YAML file for an attribute (docs/annotators.md); repeatable; takes priority over the built-in one" };
-    public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Label attributes with this judge model (OpenAI-compatible chat); its labels take priority over lexicons" };
+    public Option<string?> JudgeModel { get; } = new("--judge-model") { Description = "Label attributes with this judge model (OpenAI-compatible chat; for image suites one that accepts images); text: its labels take priority over lexicons; images: after --face-classifier models and face-api" };
     public Option<string?> JudgeBaseUrl { get; } = new("--judge-base-url") { Description = "Endpoint of the judge model (default: --base-url for --provider openai or openai-images, else the OpenAI API)" };
     public Option<string> JudgeApiKeyEnv { get; } = new("--judge-api-key-env") { Description = "Environment variable holding the judge's API key", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
     public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Bootstrap resamples for confidence intervals", DefaultValueFactory = _ => 1000 };
