@@ -8,7 +8,7 @@ namespace Fairscope.Cli;
 /// <summary>
 /// <c>fairscope audit --intervention balanced|ethical|self-debias [--baseline RUN_FOLDER]</c>: sample through
 /// <see cref="FairPromptingChatClient"/> or <see cref="FairPromptingImageGenerator"/>, and compare the run with a baseline
-/// run of the same suite and seed (docs/interventions.md).
+/// run of the same suite and seed (docs/interventions.md); <c>fairscope report --baseline</c> re-renders that comparison.
 /// </summary>
 internal sealed class InterventionOptions
 {
@@ -35,6 +35,8 @@ internal sealed class InterventionOptions
             throw new FairscopeException("--intervention self-debias revises a text draft; use balanced or ethical for images");
         if (intervention == Fairscope.Intervention.Balanced && image && parse.GetValue(images.ImagesPerRequest) > 1)
             throw new FairscopeException("--intervention balanced gives each image its own prompt: use --images-per-request 1");
+        if (intervention == Fairscope.Intervention.Balanced && suite.CounterfactualSlot is { } slot)
+            throw new FairscopeException($"--intervention balanced would contradict the groups that suite '{suite.Name}' names in its prompts (slot '{slot}'); use ethical or self-debias");
         if (intervention == Fairscope.Intervention.Balanced && !suite.Attributes.Any(a => !a.IsIntersection))
             throw new FairscopeException($"--intervention balanced needs demographic attributes; suite '{suite.Name}' declares none");
         return new FairPromptingOptions(intervention, suite.Attributes);

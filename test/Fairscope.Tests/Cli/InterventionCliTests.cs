@@ -53,6 +53,12 @@ public sealed class InterventionCliTests
         var fidelity = comparison.GetProperty("fidelity");
         Assert.Equal(0.0, fidelity.GetProperty("mean_length_difference").GetDouble(), 9);
         Assert.Contains("Compared with baseline run baseline", File.ReadAllText(Path.Combine(balanced, "report.html")));
+
+        // Re-rendering keeps the comparison when asked for it.
+        (exit, errors) = await CliHarness.RunAsync("report", balanced, "--baseline", baseline);
+        Assert.True(exit == 0, errors);
+        Assert.Equal(-1.0, JsonDocument.Parse(File.ReadAllText(Path.Combine(balanced, "results.json"))).RootElement
+            .GetProperty("baseline").GetProperty("attributes")[0].GetProperty("difference").GetProperty("value").GetDouble(), 9);
     }
 
     [Fact]
@@ -93,7 +99,7 @@ public sealed class InterventionCliTests
     }
 
     [Fact]
-    public async Task ImageSuitesRefuseSelfDebiasingAndBatchedBalancing()
+    public async Task IncompatibleInterventionsAreRefusedBeforeSampling()
     {
         var (exit, errors) = await CliHarness.RunAsync("audit", "--suite", "occupation-portraits", "--provider", "openai-images", "--model", "m", "--intervention", "self-debias");
         Assert.Equal(2, exit);
@@ -101,5 +107,8 @@ public sealed class InterventionCliTests
         (exit, errors) = await CliHarness.RunAsync("audit", "--suite", "occupation-portraits", "--provider", "a1111", "--intervention", "balanced", "--images-per-request", "4");
         Assert.Equal(2, exit);
         Assert.Contains("use --images-per-request 1", errors);
+        (exit, errors) = await CliHarness.RunAsync("audit", "--suite", "counterfactual", "--model", "m", "--intervention", "balanced");
+        Assert.Equal(2, exit);
+        Assert.Contains("would contradict the groups that suite 'counterfactual' names", errors);
     }
 }
