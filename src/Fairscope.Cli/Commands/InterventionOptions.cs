@@ -29,7 +29,7 @@ internal sealed class InterventionOptions
         var intervention = Enum.GetValues<Intervention>().Where(i => FairPromptingOptions.NameOf(i) == name).Cast<Intervention?>().FirstOrDefault()
             ?? throw new FairscopeException($"--intervention '{name}' must be balanced, ethical or self-debias");
         if (provider is not ("openai" or ImageProviderOptions.OpenAIImages or ImageProviderOptions.A1111))
-            throw new FairscopeException($"--intervention changes the requests, so it needs a provider that generates (openai, openai-images or a1111), not {provider}");
+            throw new FairscopeException($"--intervention works through a chat or image endpoint (--provider openai, openai-images or a1111), not {provider}");
         var image = ImageProviderOptions.IsImageProvider(provider);
         if (intervention == Fairscope.Intervention.SelfDebias && image)
             throw new FairscopeException("--intervention self-debias revises a text draft; use balanced or ethical for images");
