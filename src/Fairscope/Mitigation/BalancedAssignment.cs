@@ -32,6 +32,13 @@ public sealed class BalancedAssignment
     /// <summary>The attributes assigned, in order.</summary>
     public IReadOnlyList<DemographicAttribute> Attributes => _attributes;
 
+    /// <summary>Categories of the sample with <paramref name="sampleIndex"/> when known (<see cref="ForIndex"/>), else drawn
+    /// from <paramref name="seed"/> (<see cref="ForSeed"/>); throws <see cref="ArgumentException"/> with neither.</summary>
+    public IReadOnlyList<string> For(int? sampleIndex, long? seed) =>
+        sampleIndex is { } i ? ForIndex(i)
+        : seed is { } s ? ForSeed(s)
+        : throw new ArgumentException("balanced prompting needs the sample's index or seed");
+
     /// <summary>Categories (one per attribute, in order) of the prompt's sample <paramref name="sampleIndex"/> (0-based).</summary>
     public IReadOnlyList<string> ForIndex(int sampleIndex)
     {

@@ -60,9 +60,8 @@ public sealed class FairPromptingChatClient : DelegatingChatClient
         {
             var last = list.FindLastIndex(m => m.Role == ChatRole.User);
             if (last < 0) throw new ArgumentException("balanced prompting needs a user message", nameof(messages));
-            var categories = index is { } n ? _balanced.ForIndex(n)
-                : _balanced.ForSeed(options?.Seed ?? throw new ArgumentException("balanced prompting needs the sample index or ChatOptions.Seed", nameof(options)));
-            list[last] = new(ChatRole.User, $"{list[last].Text}\n\nThe person is {DemographicPhrase.Of(_balanced.Attributes, categories)}.");
+            var phrase = DemographicPhrase.Of(_balanced.Attributes, _balanced.For(index, options?.Seed));
+            list[last] = new(ChatRole.User, $"{list[last].Text}\n\nThe person is {phrase}.");
         }
         return (list, options);
     }

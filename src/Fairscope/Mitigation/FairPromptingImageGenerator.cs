@@ -38,10 +38,8 @@ public sealed class FairPromptingImageGenerator : DelegatingImageGenerator
         if (_balanced is not null)
         {
             if (options?.Count > 1) throw new ArgumentException("balanced prompting gives each image its own spec: request one image at a time", nameof(options));
-            var categories = index is { } n ? _balanced.ForIndex(n)
-                : options?.AdditionalProperties?.TryGetValue<long>(ImageSampleGenerator.SeedProperty, out var seed) == true ? _balanced.ForSeed(seed)
-                : throw new ArgumentException("balanced prompting needs the sample index or a seed", nameof(options));
-            suffix = DemographicPhrase.Of(_balanced.Attributes, categories);
+            long? seed = options?.AdditionalProperties?.TryGetValue<long>(ImageSampleGenerator.SeedProperty, out var s) == true ? s : null;
+            suffix = DemographicPhrase.Of(_balanced.Attributes, _balanced.For(index, seed));
         }
         return base.GenerateAsync(new ImageGenerationRequest($"{request.Prompt}, {suffix}", request.OriginalImages), options, cancellationToken);
     }

@@ -40,6 +40,22 @@ public sealed class FairPromptingChatClientTests
     }
 
     [Fact]
+    public async Task WithoutASampleIndexTheSeedDrawsTheSpec()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync(r => new FakeReply.Text("ok"));
+        using var client = OpenAIEndpoint.CreateChatClient(server.BaseUrl, "fake", "FAIRSCOPE_TEST_NO_KEY", FastRetries).AsBuilder()
+            .UseFairPrompting(new FairPromptingOptions(Intervention.Balanced, Suite.Attributes)).Build();
+
+        await client.GetResponseAsync("Describe a nurse.", new ChatOptions { Seed = 42 });
+        await client.GetResponseAsync("Describe a nurse.", new ChatOptions { Seed = 42 });
+
+        var prompts = server.Received.Select(r => r.Prompt).ToList();
+        Assert.Matches("^Describe a nurse\\.\n\nThe person is a (wo)?man\\.$", prompts[0]);
+        Assert.Equal(prompts[0], prompts[1]);
+        await Assert.ThrowsAsync<ArgumentException>(() => client.GetResponseAsync("Describe a nurse."));
+    }
+
+    [Fact]
     public async Task EthicalInstructionArrivesAsTheFirstSystemMessage()
     {
         await using var server = await FakeOpenAIServer.StartAsync(r => new FakeReply.Text("ok"));
