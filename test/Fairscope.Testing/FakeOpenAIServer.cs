@@ -10,8 +10,9 @@ namespace Fairscope.Testing;
 /// <param name="Prompt">The last user message's text (its text parts joined by newlines when it has several parts).</param>
 /// <param name="Authorization">The Authorization header, if any.</param>
 /// <param name="Images">The image URLs (data URLs for inline images) of every message's image parts, in order.</param>
+/// <param name="Messages">Every message's role and text, in order.</param>
 public sealed record FakeRequest(string Model, string Prompt, long? Seed, int Number, long ArrivedAt = 0, string? Authorization = null,
-    IReadOnlyList<string>? Images = null);
+    IReadOnlyList<string>? Images = null, IReadOnlyList<(string Role, string Text)>? Messages = null);
 
 /// <summary>What the fake server does with a request.</summary>
 public abstract record FakeReply
@@ -83,7 +84,8 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
         var images = messages.SelectMany(m => m.Content.Images).ToList();
         long? seed = root.TryGetProperty("seed", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : null;
         var request = new FakeRequest(root.GetProperty("model").GetString()!, prompt, seed, Interlocked.Increment(ref _requests),
-            System.Diagnostics.Stopwatch.GetTimestamp(), context.Request.Headers.Authorization.FirstOrDefault(), images);
+            System.Diagnostics.Stopwatch.GetTimestamp(), context.Request.Headers.Authorization.FirstOrDefault(), images,
+            [.. messages.Select(m => (m.Role!, m.Content.Text))]);
         Received.Enqueue(request);
         if (_latency > TimeSpan.Zero) await Task.Delay(_latency);
         switch (_script(request))

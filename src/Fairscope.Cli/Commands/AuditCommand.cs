@@ -25,6 +25,7 @@ internal static class AuditCommand
         var analysis = new AnalysisOptions();
         var images = new ImageProviderOptions();
         var understanding = new UnderstandingOptions();
+        var interventions = new InterventionOptions();
 
         var command = new Command("audit", "Sample a model on a suite, label perceived demographics, and report bias metrics with confidence intervals")
         {
@@ -33,6 +34,7 @@ internal static class AuditCommand
         analysis.AddTo(command);
         images.AddTo(command);
         understanding.AddTo(command);
+        interventions.AddTo(command);
         command.SetAction(CommandRunner.Guard(async (parse, ct) =>
         {
             var loaded = SuiteLoader.Load(parse.GetValue(suite)!);
@@ -50,6 +52,8 @@ internal static class AuditCommand
                     ? $"suite '{loaded.Name}' asks for images: use --provider openai-images, a1111 or replay-images"
                     : $"--provider {kind} makes images, but suite '{loaded.Name}' is for text models (an image suite has 'modality: image', e.g. occupation-portraits)");
             var probe = understanding.Check(parse, loaded, kind, parse.GetValue(model), parse.GetValue(baseUrl));
+            var fair = interventions.Check(parse, loaded, kind, images);
+            var baseline = interventions.LoadBaseline(parse, loaded, parse.GetValue(seed));
             string Folder(string modelName) => parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
             ImageStore? imageStore = null;
             ISampleGenerator generator;
@@ -62,7 +66,8 @@ internal static class AuditCommand
                 case "openai":
                     modelName = parse.GetValue(model) ?? throw new FairscopeException("--provider openai needs --model (the model name the endpoint serves)");
                     endpoint = parse.GetValue(baseUrl) ?? OpenAIEndpoint.DefaultBaseUrl;
-                    generator = new ChatSampleGenerator(OpenAIEndpoint.CreateChatClient(endpoint, modelName, parse.GetValue(apiKeyEnv)!, retry), modelName, generation);
+                    generator = new ChatSampleGenerator(InterventionOptions.Wrap(OpenAIEndpoint.CreateChatClient(endpoint, modelName, parse.GetValue(apiKeyEnv)!, retry), fair),
+                        modelName, generation);
                     parameters = generation.ToJson();
                     break;
                 case "builtin":
@@ -83,12 +88,13 @@ internal static class AuditCommand
                     generator = replayed;
                     break;
                 case var _ when ImageProviderOptions.IsImageProvider(kind):
-                    var image = images.Create(parse, kind, loaded, parse.GetValue(model), parse.GetValue(baseUrl), parse.GetValue(apiKeyEnv)!, retry, Folder);
+                    var image = images.Create(parse, kind, loaded, parse.GetValue(model), parse.GetValue(baseUrl), parse.GetValue(apiKeyEnv)!, retry, Folder, fair);
                     (generator, modelName, endpoint, parameters, naturalSamples, imageStore) = (image.Generator, image.Model, image.Endpoint, image.Parameters, image.NaturalSamples, image.Images);
                     break;
                 default:
                     throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin, replay, openai-images, a1111 or replay-images");
             }
+            parameters = InterventionOptions.WithIdentity(parameters, fair);
             using var _ = generator;
             var folder = Folder(modelName);
             using var chosen = analysis.Annotators(parse, loaded, AnalysisOptions.JudgeDefaultEndpoint(kind, endpoint), retry, imageStore);
@@ -136,7 +142,7 @@ internal static class AuditCommand
                 probe is not null
                     ? understanding.Create(parse, probe, loaded, run, annotators, parse.GetValue(apiKeyEnv)!, retry, parse.GetValue(temperature), imageStore!,
                         store, bootstrap, n, progress, ct)
-                    : await UnderstandingOptions.StoredAsync(store, loaded, run, bootstrap, progress, ct)));
+                    : await UnderstandingOptions.StoredAsync(store, loaded, run, bootstrap, progress, ct), baseline));
             return Summary.Print(report, folder);
         }));
         return command;

@@ -48,9 +48,9 @@ internal sealed class ImageProviderOptions
     public sealed record Provider(ISampleGenerator Generator, string Model, string? Endpoint, string Parameters, int? NaturalSamples, ImageStore Images);
 
     /// <summary>Builds provider <paramref name="kind"/>; <paramref name="folderOf"/> gives the run folder for a model name,
-    /// where the images are stored.</summary>
+    /// where the images are stored; <paramref name="intervention"/>, when given, wraps the generator (<see cref="FairPromptingImageGenerator"/>).</summary>
     public Provider Create(ParseResult parse, string kind, Suite suite, string? model, string? baseUrl, string apiKeyVariable, RetryOptions retry,
-        Func<string, string> folderOf)
+        Func<string, string> folderOf, FairPromptingOptions? intervention)
     {
         if (kind == ReplayImages)
         {
@@ -78,6 +78,7 @@ internal sealed class ImageProviderOptions
             images = new ImageGeneratorBuilder(new A1111ImageGenerator(endpoint, model, settings, retry.RequestTimeout + TimeSpan.FromSeconds(5)))
                 .UseRetries(retry).Build();
         }
+        images = images.AsBuilder().UseFairPrompting(intervention).Build();
         var imageStore = new ImageStore(folderOf(modelName));
         return new Provider(new ImageSampleGenerator(images, imageStore, settings, retry.RequestTimeout), modelName, endpoint, settings.ToJson(), null, imageStore);
     }

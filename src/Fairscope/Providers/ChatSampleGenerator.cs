@@ -11,7 +11,9 @@ public sealed class ChatSampleGenerator(IChatClient client, string model, Genera
         List<ChatMessage> messages = [];
         if (options.SystemPrompt is { } system) messages.Add(new(ChatRole.System, system));
         messages.Add(new(ChatRole.User, request.Prompt.Text));
-        var response = await client.GetResponseAsync(messages, options.ToChatOptions(model, request.Seed), cancellationToken);
+        var chatOptions = options.ToChatOptions(model, request.Seed);
+        (chatOptions.AdditionalProperties ??= [])[SampleRequest.IndexProperty] = request.SampleIndex;
+        var response = await client.GetResponseAsync(messages, chatOptions, cancellationToken);
         // An empty message with a finish reason (content filter, zero-length answer) is the model's answer; with no
         // finish reason, the endpoint sent no choice at all.
         if (string.IsNullOrWhiteSpace(response.Text) && response.FinishReason is null)

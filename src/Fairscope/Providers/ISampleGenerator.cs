@@ -27,7 +27,12 @@ public interface ISampleGenerator : IDisposable
 }
 
 /// <summary>Which sample to produce: the prompt, the sample's index within it and its seed.</summary>
-public sealed record SampleRequest(SuitePrompt Prompt, int SampleIndex, long Seed);
+public sealed record SampleRequest(SuitePrompt Prompt, int SampleIndex, long Seed)
+{
+    /// <summary>Key of <see cref="SampleIndex"/> in the chat and image options' AdditionalProperties, for middleware that
+    /// varies the request by sample (<see cref="FairPromptingChatClient"/> removes it before the provider sees it).</summary>
+    public const string IndexProperty = "fairscope.sample_index";
+}
 
 /// <summary>A generated output. <see cref="Attempts"/> counts requests including retries. <see cref="Seed"/> is the seed
 /// that produced it when that is not the request's own (an image server numbering the seeds of a batch itself, or one

@@ -47,7 +47,9 @@ public sealed class ImageSampleGenerator : ISampleGenerator
     {
         var first = requests[0];
         ImageGenerationResponse response;
-        try { response = await _generator.GenerateAsync(new ImageGenerationRequest(first.Prompt.Text), _settings.ToOptions(requests.Count, first.Seed), cancellationToken); }
+        var options = _settings.ToOptions(requests.Count, first.Seed);
+        options.AdditionalProperties![SampleRequest.IndexProperty] = first.SampleIndex;
+        try { response = await _generator.GenerateAsync(new ImageGenerationRequest(first.Prompt.Text), options, cancellationToken); }
         catch (JsonException e) { throw new InvalidDataException($"the answer is not valid image-generation JSON ({e.Message})", e); }
         var images = response.Contents.Where(c => c is DataContent or UriContent).ToList();
         if (images.Count == 0) throw new InvalidDataException("the answer holds no image (empty data list)");

@@ -44,6 +44,7 @@ public sealed partial class HtmlReportWriter : IReportWriter
         Gates(body, input.Gates);
         Summary(body, r);
         UnderstandingPanel(body, input.Understanding);
+        BaselinePanel(body, input.Baseline);
         foreach (var attribute in r.Attributes) AttributeSection(body, r, attribute, thumbnails);
         ContactSheets(body, input, thumbnails);
         if (r.Counterfactual is { } cf) Counterfactual(body, cf);

@@ -16,10 +16,15 @@ public sealed class JsonReportWriter : IReportWriter
         WriteIndented = true,
     };
 
-    /// <summary>The JSON document for <paramref name="input"/>; <c>understanding</c> appears when the probe ran.</summary>
-    public static string Serialize(ReportInput input) => input.Understanding is null
-        ? JsonSerializer.Serialize(new { Result = input.Result, input.Gates }, Options)
-        : JsonSerializer.Serialize(new { Result = input.Result, input.Gates, input.Understanding }, Options);
+    /// <summary>The JSON document for <paramref name="input"/>; <c>understanding</c> appears when the probe ran, <c>baseline</c>
+    /// when the run was compared with a baseline run.</summary>
+    public static string Serialize(ReportInput input)
+    {
+        var document = JsonSerializer.SerializeToNode(new { Result = input.Result, input.Gates }, Options)!.AsObject();
+        if (input.Understanding is { } understanding) document["understanding"] = JsonSerializer.SerializeToNode(understanding, Options);
+        if (input.Baseline is { } baseline) document["baseline"] = JsonSerializer.SerializeToNode(baseline, Options);
+        return document.ToJsonString(Options);
+    }
 
     /// <inheritdoc />
     public async Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default)
