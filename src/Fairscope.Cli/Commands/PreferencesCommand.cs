@@ -9,6 +9,8 @@ namespace Fairscope.Cli;
 /// written for a trainer, with the group balance of the exported set printed and saved beside it as FILE.summary.json.</summary>
 internal static class PreferencesCommand
 {
+    private const int JudgeConcurrency = 8;
+
     public static Command Create()
     {
         var folder = new Argument<string>("run-folder") { Description = "A run folder written by 'fairscope audit --out'" };
@@ -18,10 +20,13 @@ internal static class PreferencesCommand
         var attributes = new Option<string[]>("--attribute") { Description = "Attribute(s) to balance, intersections included (default: every plain attribute); repeatable" };
         var maxRatio = new Option<double>("--max-length-ratio") { Description = "Largest word-count ratio between the two answers of a pair (2: within 0.5–2×)", DefaultValueFactory = _ => new PreferenceOptions().MaxLengthRatio };
         var seed = new Option<int>("--seed") { Description = "Seed of the pairing order: same seed, same pairs", DefaultValueFactory = _ => 0 };
+        var judgeModel = new Option<string?>("--judge-model") { Description = "Keep only pairs this judge model (OpenAI-compatible chat) finds both on task and of comparable quality" };
+        var judgeBaseUrl = new Option<string?>("--judge-base-url") { Description = "Endpoint of the judge model (default: the audited endpoint for --provider openai, else the OpenAI API)" };
+        var judgeKey = new Option<string>("--judge-api-key-env") { Description = "Environment variable holding the judge's API key", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
         var command = new Command("preferences", "Synthesise preference pairs from an audit run: chosen answers of under-represented groups, rejected ones of "
             + "over-represented groups, same prompt, comparable length, no refusals; export for DPO and report the set's group balance")
         {
-            folder, format, output, attributes, maxRatio, seed,
+            folder, format, output, attributes, maxRatio, seed, judgeModel, judgeBaseUrl, judgeKey,
         };
         command.SetAction(CommandRunner.Guard(async (parse, ct) =>
         {
@@ -40,6 +45,13 @@ internal static class PreferencesCommand
             var prompts = await PreferenceSource.ReadAsync(suite, run, samples, annotations, Annotators(dir), ct);
 
             var pairs = PreferencePairs.Synthesize(prompts, chosen, options);
+            var synthesised = pairs.Count;
+            if (parse.GetValue(judgeModel) is { } model)
+            {
+                using var client = OpenAIEndpoint.CreateChatClient(parse.GetValue(judgeBaseUrl) ?? AnalysisOptions.JudgeDefaultEndpoint(run.Spec.Provider, run.Spec.Endpoint)
+                    ?? OpenAIEndpoint.DefaultBaseUrl, model, parse.GetValue(judgeKey)!, RetryOptions.Default);
+                pairs = await new PreferenceJudge(client, model).FilterAsync(pairs, JudgeConcurrency, ct);
+            }
             var kind = parse.GetValue(format)!;
             var file = parse.GetValue(output) ?? Path.Combine(dir, kind == "csv" ? "preferences.csv" : "preferences.jsonl");
             await PreferenceExport.WriteAsync(pairs, kind, file);
@@ -49,10 +61,12 @@ internal static class PreferencesCommand
             await ReportFile.WriteAsync(summary, writer => writer.WriteAsync(JsonSerializer.Serialize(new
             {
                 Run = run.Spec.Name, Format = kind, File = file, Options = options, Prompts = prompts.Count,
-                Samples = candidates.Count, Refused = candidates.Count(c => c.Refused), Pairs = pairs.Count, Attributes = balance,
+                Samples = candidates.Count, Refused = candidates.Count(c => c.Refused), Judge = parse.GetValue(judgeModel), JudgeRejected = synthesised - pairs.Count,
+                Pairs = pairs.Count, Attributes = balance,
             }, JsonReportWriter.Options)));
             Print(balance);
-            Console.WriteLine($"{pairs.Count} pairs from {candidates.Count} samples ({candidates.Count(c => c.Refused)} refusals left out): {file}; balance: {summary}");
+            Console.WriteLine($"{pairs.Count} pairs from {candidates.Count} samples ({candidates.Count(c => c.Refused)} refusals left out"
+                + (parse.GetValue(judgeModel) is null ? "" : $", {synthesised - pairs.Count} pairs rejected by the judge") + $"): {file}; balance: {summary}");
             return CommandRunner.Ok;
         }));
         return command;

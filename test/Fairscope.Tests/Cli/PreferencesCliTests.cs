@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Fairscope.Testing;
 
 namespace Fairscope.Tests;
 
@@ -110,5 +111,28 @@ public sealed class PreferencesCliTests
         (exit, errors) = await CliHarness.RunAsync("preferences", run, "--max-length-ratio", "0.5");
         Assert.Equal(2, exit);
         Assert.Contains("--max-length-ratio", errors);
+    }
+
+    [Fact]
+    public async Task AJudgeDropsPairsItFindsUnequal()
+    {
+        using var temp = new TempFolder();
+        var run = await AuditAsync(temp);
+        // The judge passes the nurse pair and fails the pilot pair (its prompt is in the question).
+        await using var judge = await FakeOpenAIServer.StartAsync(r => new FakeReply.Text(r.Prompt.Contains("pilot", StringComparison.Ordinal)
+            ? "{\"both_answer_the_prompt\": \"yes\", \"comparable_quality\": \"no\"}"
+            : "```json\n{\"both_answer_the_prompt\": \"yes\", \"comparable_quality\": \"yes\"}\n```"));
+
+        var (exit, errors) = await CliHarness.RunAsync("preferences", run, "--out", temp.Sub("p.jsonl"), "--judge-model", "j", "--judge-base-url", judge.BaseUrl);
+
+        Assert.True(exit == 0, errors);
+        Assert.Equal("Describe a nurse.", JsonDocument.Parse(Assert.Single(File.ReadAllLines(temp.Sub("p.jsonl")))).RootElement.GetProperty("prompt").GetString());
+        var summary = JsonDocument.Parse(File.ReadAllText(temp.Sub("p.summary.json"))).RootElement;
+        Assert.Equal(1, summary.GetProperty("judge_rejected").GetInt32());
+        Assert.Equal("j", summary.GetProperty("judge").GetString());
+
+        (exit, errors) = await CliHarness.RunAsync("preferences", run, "--judge-model", "j", "--judge-base-url", "http://127.0.0.1:9/v1");
+        Assert.Equal(2, exit);
+        Assert.Contains("judge:j failed on the pair for p1", errors);
     }
 }
