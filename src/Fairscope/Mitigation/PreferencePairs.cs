@@ -34,7 +34,8 @@ public static class PreferencePairs
     {
         var pools = attribute.Categories.Select(c =>
         {
-            var pool = prompt.Candidates.Where(s => !s.Refused && s.Groups.GetValueOrDefault(attribute.Name) == c).ToArray();
+            var pool = prompt.Candidates.Where(s => !s.Refused && s.Groups.GetValueOrDefault(attribute.Name) == c)
+                .Select(s => (Sample: s, Words: AuditAnalyzer.WordCount(s.Output))).ToArray();
             random.Shuffle(pool);
             return pool.ToList();
         }).ToArray();
@@ -49,12 +50,11 @@ public static class PreferencePairs
                 foreach (var u in order.Where(k => k != o && pools[k].Count > 0).OrderBy(k => excess[k]))
                 {
                     if (Math.Abs(excess[o] - 1) - Math.Abs(excess[o]) + Math.Abs(excess[u] + 1) - Math.Abs(excess[u]) >= -Tolerance) continue;
-                    PreferenceCandidate? rejected = null, chosen = null;
-                    foreach (var r in pools[o])
-                        if ((chosen = pools[u].FirstOrDefault(c => Comparable(r.Output, c.Output, maxRatio))) is not null) { rejected = r; break; }
-                    if (rejected is null || chosen is null) continue;
-                    pools[o].Remove(rejected);
-                    pools[u].Remove(chosen);
+                    var (ri, ci) = FirstComparable(pools[o], pools[u], maxRatio);
+                    if (ri < 0) continue;
+                    var (rejected, chosen) = (pools[o][ri].Sample, pools[u][ci].Sample);
+                    pools[o].RemoveAt(ri);
+                    pools[u].RemoveAt(ci);
                     excess[o]--;
                     excess[u]++;
                     pairs.Add(new PreferencePair(prompt.Id, prompt.Text, attribute.Name,
@@ -69,12 +69,19 @@ public static class PreferencePairs
         }
     }
 
-    /// <summary>True when the longer text has at most <paramref name="maxRatio"/> times the words of the shorter.</summary>
-    public static bool Comparable(string a, string b, double maxRatio)
+    // The first (rejected, chosen) indices, in pool order, whose answers are of comparable length; (-1, -1) when none are.
+    private static (int, int) FirstComparable(List<(PreferenceCandidate Sample, int Words)> rejected, List<(PreferenceCandidate Sample, int Words)> chosen, double maxRatio)
     {
-        int x = AuditAnalyzer.WordCount(a), y = AuditAnalyzer.WordCount(b);
-        return Math.Min(x, y) > 0 && Math.Max(x, y) <= maxRatio * Math.Min(x, y);
+        for (var r = 0; r < rejected.Count; r++)
+            for (var c = 0; c < chosen.Count; c++)
+                if (Comparable(rejected[r].Words, chosen[c].Words, maxRatio)) return (r, c);
+        return (-1, -1);
     }
+
+    /// <summary>True when the longer text has at most <paramref name="maxRatio"/> times the words of the shorter (and neither is empty).</summary>
+    public static bool Comparable(string a, string b, double maxRatio) => Comparable(AuditAnalyzer.WordCount(a), AuditAnalyzer.WordCount(b), maxRatio);
+
+    private static bool Comparable(int x, int y, double maxRatio) => Math.Min(x, y) > 0 && Math.Max(x, y) <= maxRatio * Math.Min(x, y);
 
     /// <summary>
     /// Group balance of the pairs of <paramref name="attribute"/>: chosen and rejected group counts, and the bias score
