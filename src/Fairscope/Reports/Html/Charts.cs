@@ -61,11 +61,10 @@ public static class Charts
         string[]? tickLabels = null)
     {
         var plot = new Plot();
-        string[] palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1"];
         int k = 0;
         foreach (var (label, points) in series)
         {
-            var colour = Color.FromHex(palette[k++ % palette.Length]);
+            var colour = Color.FromHex(Palette[k++ % Palette.Length]);
             var defined = Enumerable.Range(0, xs.Length).Where(i => points[i].Value is not null).ToArray();
             var line = plot.Add.Scatter(defined.Select(i => xs[i]).ToArray(), defined.Select(i => points[i].Value!.Value).ToArray(), colour);
             line.LegendText = label;
