@@ -11,6 +11,7 @@ public static class FairscopeCli
         LaboratoryCommands.Demo(),
         AuditCommand.Create(),
         ReportCommand.Create(),
+        PreferencesCommand.Create(),
         SuitesCommand.Create(),
         RunsCommand.Create(),
         WorldCommand.Create(),

@@ -28,7 +28,10 @@ internal static class LaboratoryCommands
         var ratios = new Option<string>("--ratios") { Description = "Bias ratios, comma-separated", DefaultValueFactory = _ => string.Join(",", LabSettings.StandardRatios.Select(r => r.ToString(CultureInfo.InvariantCulture))) };
         var seeds = new Option<int>("--seeds") { Description = "Students per ratio", DefaultValueFactory = _ => LabSettings.Full().Seeds };
         var command = new Command("inherit", "Bias inheritance: train students on mixes of original and teacher-generated data at each bias ratio and measure "
-            + "generation bias, classification gaps and fidelity against the ratio") { ratios, seeds };
+            + "generation bias, classification gaps and fidelity against the ratio; 'inherit analyze' compares a data set with its augmented version instead")
+        {
+            ratios, seeds, InheritAnalyzeCommand.Create(),
+        };
         common.AddTo(command);
         command.SetAction(CommandRunner.Guard((parse, ct) =>
         {
@@ -103,7 +106,8 @@ internal static class LaboratoryCommands
         foreach (var m in result.Mitigations) Console.WriteLine($"{m.Method.Name}: {LabReport.Summary(m)}");
     }
 
-    private static IReadOnlyList<double> ParseRatios(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    /// <summary>Comma-separated bias ratios; a non-number is a one-line error naming it.</summary>
+    internal static IReadOnlyList<double> ParseRatios(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r
             : throw new FairscopeException($"--ratios: '{t}' is not a number; give ratios between 0 and 1, e.g. 0,0.25,0.5"))
         .ToList();

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
-using ScottPlot;
+using static Fairscope.HtmlCells;
 
 namespace Fairscope;
 
@@ -78,17 +77,17 @@ public static class LabReport
     {
         var ratios = r.Sweep.Select(c => c.Ratio!.Value).ToArray();
         b.Append("<h2>Bias against the bias ratio</h2>");
-        b.Append(Chart("bias ratio γ", "bias score (95% CI)", ratios, r.Sweep.First().GenerationBias.Keys
+        b.Append(Charts.Lines("bias ratio γ", "bias score (95% CI)", ratios, r.Sweep.First().GenerationBias.Keys
             .Select(a => ($"generation: {a}", r.Sweep.Select(c => c.GenerationBias[a]).Select(e => (e.Mean, e.CiLow, e.CiHigh)).ToArray()))
             .Append(("pronoun probes", r.Sweep.Select(c => ((double?)c.Probes.BiasScore, (double?)null, (double?)null)).ToArray()))));
-        b.Append(Chart("bias ratio γ", "classification (95% CI)", ratios, new[]
+        b.Append(Charts.Lines("bias ratio γ", "classification (95% CI)", ratios, new[]
         {
             ("accuracy", r.Sweep.Select(c => Triple(c.Classification["gender"].Accuracy)).ToArray()),
             ("TPR gap (gender)", r.Sweep.Select(c => Triple(c.Classification["gender"].MeanTprGap)).ToArray()),
             ("DP difference (gender)", r.Sweep.Select(c => Triple(c.Classification["gender"].MeanDemographicParityDifference)).ToArray()),
             ("TPR gap (race)", r.Sweep.Select(c => Triple(c.Classification["race"].MeanTprGap)).ToArray()),
         }));
-        b.Append(Chart("bias ratio γ", "held-out perplexity", ratios, [("perplexity", r.Sweep.Select(c => ((double?)c.Fidelity.Perplexity, (double?)null, (double?)null)).ToArray())]));
+        b.Append(Charts.Lines("bias ratio γ", "held-out perplexity", ratios, [("perplexity", r.Sweep.Select(c => ((double?)c.Fidelity.Perplexity, (double?)null, (double?)null)).ToArray())]));
         ConditionTable(b, r.Sweep);
     }
 
@@ -101,7 +100,7 @@ public static class LabReport
         foreach (var m in r.Mitigations) b.Append($"<tr><td>{H(m.Method.Name)}</td><td>{H(m.Method.Source)}</td><td style=\"text-align:left\">{H(m.Method.Description)}</td></tr>");
         b.Append("</table>");
         if (conditions.Count > 1 && conditions[0].Name == baseline)
-            b.Append(Chart("condition", "gender bias score (95% CI)", Enumerable.Range(0, conditions.Count).Select(i => (double)i).ToArray(),
+            b.Append(Charts.Lines("condition", "gender bias score (95% CI)", Enumerable.Range(0, conditions.Count).Select(i => (double)i).ToArray(),
                 [("generation: gender", conditions.Select(c => (c.GenerationBias["gender"].Mean, c.GenerationBias["gender"].CiLow, c.GenerationBias["gender"].CiHigh)).ToArray()),
                  ("pronoun probes", conditions.Select(c => ((double?)c.Probes.BiasScore, (double?)null, (double?)null)).ToArray())],
                 conditions.Select(c => c.Name).ToArray()));
@@ -125,44 +124,6 @@ public static class LabReport
         b.Append("</table>");
     }
 
-    // Lines with error bars (drawn as vertical segments) over x; optional tick labels replace the numbers.
-    private static string Chart(string xLabel, string yLabel, double[] xs, IEnumerable<(string Label, (double? Value, double? Low, double? High)[] Points)> series,
-        string[]? tickLabels = null)
-    {
-        var plot = new Plot();
-        string[] palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1"];
-        int k = 0;
-        foreach (var (label, points) in series)
-        {
-            var colour = Color.FromHex(palette[k++ % palette.Length]);
-            var defined = Enumerable.Range(0, xs.Length).Where(i => points[i].Value is not null).ToArray();
-            var line = plot.Add.Scatter(defined.Select(i => xs[i]).ToArray(), defined.Select(i => points[i].Value!.Value).ToArray(), colour);
-            line.LegendText = label;
-            foreach (var i in defined.Where(i => points[i].Low is not null && points[i].High is not null))
-            {
-                var bar = plot.Add.Line(xs[i], points[i].Low!.Value, xs[i], points[i].High!.Value);
-                bar.Color = colour;
-                bar.LineWidth = 1.5f;
-            }
-        }
-        if (tickLabels is not null) plot.Axes.Bottom.SetTicks(xs, tickLabels);
-        plot.XLabel(xLabel);
-        plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperLeft);
-        return plot.GetSvgXml(820, 380);
-    }
-
-    private static (double?, double?, double?) Triple(Estimate e) => (e.Value, e.CiLow, e.CiHigh);
-
-    private static string Cell(Estimate e) => Cell(e.Value, e.CiLow, e.CiHigh);
-
-    private static string Cell(double? value, double? low, double? high) =>
-        value is null ? "–" : $"{F(value.Value)} <span class=\"note\">[{(low is null ? "–" : F(low.Value))}, {(high is null ? "–" : F(high.Value))}]</span>";
-
     private static string Percent(double? change, bool signed = true) => change is null || !double.IsFinite(change.Value) ? "–"
         : change.Value.ToString(signed ? "+0%;-0%;0%" : "0%", CultureInfo.InvariantCulture);
-
-    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.000", CultureInfo.InvariantCulture) : "–";
-
-    private static string H(string text) => WebUtility.HtmlEncode(text);
 }

@@ -3,7 +3,7 @@ using ScottPlot;
 namespace Fairscope;
 
 /// <summary>SVG charts for the HTML report, drawn with ScottPlot.</summary>
-internal static class Charts
+public static class Charts
 {
     private static readonly string[] Palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
     private const string UnknownColour = "#d9d9d9";
@@ -53,6 +53,33 @@ internal static class Charts
         plot.Axes.SetLimits(0, 1, -0.6, prompts.Count - 0.4);
         plot.XLabel("share of samples (dashed: target)");
         return plot.GetSvgXml(820, 90 + 22 * prompts.Count);
+    }
+
+    /// <summary>Lines over <paramref name="xs"/>, one per series, with each point's interval drawn as a vertical segment;
+    /// <paramref name="tickLabels"/>, when given, replace the numbers on the x axis.</summary>
+    public static string Lines(string xLabel, string yLabel, double[] xs, IEnumerable<(string Label, (double? Value, double? Low, double? High)[] Points)> series,
+        string[]? tickLabels = null)
+    {
+        var plot = new Plot();
+        int k = 0;
+        foreach (var (label, points) in series)
+        {
+            var colour = Color.FromHex(Palette[k++ % Palette.Length]);
+            var defined = Enumerable.Range(0, xs.Length).Where(i => points[i].Value is not null).ToArray();
+            var line = plot.Add.Scatter(defined.Select(i => xs[i]).ToArray(), defined.Select(i => points[i].Value!.Value).ToArray(), colour);
+            line.LegendText = label;
+            foreach (var i in defined.Where(i => points[i].Low is not null && points[i].High is not null))
+            {
+                var bar = plot.Add.Line(xs[i], points[i].Low!.Value, xs[i], points[i].High!.Value);
+                bar.Color = colour;
+                bar.LineWidth = 1.5f;
+            }
+        }
+        if (tickLabels is not null) plot.Axes.Bottom.SetTicks(xs, tickLabels);
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return plot.GetSvgXml(820, 380);
     }
 
     private static Color ColourOf(AttributeSummary attribute, int k) =>
