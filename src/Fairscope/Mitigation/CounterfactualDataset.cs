@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Fairscope;
+
+/// <summary>
+/// Streams a JSONL or CSV data set through a <see cref="CounterfactualAugmenter"/> in bounded memory: each row is
+/// written as read (unless variants only) followed by its variants, with provenance columns <c>cf_source_id</c>,
+/// <c>cf_concepts</c> and <c>cf_swap</c>. Output goes to <c>OUT.partial</c>; every <see cref="CounterfactualJob.CheckpointEvery"/>
+/// rows (and on cancellation) <c>OUT.partial.checkpoint.json</c> records the rows read, the bytes written and the
+/// report so far, and a rerun with the same input and options truncates the partial file to those bytes and continues
+/// after those rows, producing the same bytes as an uninterrupted run. On success the partial file becomes OUT.
+/// Malformed rows (invalid JSON, a missing or non-text field, a wrong field count) are reported by file:line and
+/// skipped, or stop the run when strict; a CSV quoting error stops the run, as the rest cannot be split into rows.
+/// </summary>
+public static class CounterfactualDataset
+{
+    private static readonly string[] Provenance = ["cf_source_id", "cf_concepts", "cf_swap"];
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Runs <paramref name="job"/>, resuming a checkpoint of the same job; returns the report of the whole file.</summary>
+    public static CounterfactualReport Run(CounterfactualJob job, IProgress<RunProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var format = FormatOf(job.Input);
+        if (FormatOf(job.Output) != format)
+            throw new FairscopeException($"the output {job.Output} must have the input's format ({format}); name it with the same extension as {job.Input}");
+        if (!File.Exists(job.Input)) throw new FairscopeException($"input file {job.Input} does not exist");
+        if (job.Fields.Count == 0) throw new FairscopeException("name at least one text field to rewrite with --field");
+        if (job.AntiStereotype is not null && job.ContextField is null)
+            throw new FairscopeException("anti-stereotype weights need --context-field, the field naming each row's context (e.g. occupation)");
+        var partial = job.Output + ".partial";
+        var checkpointPath = partial + ".checkpoint.json";
+        var fingerprint = Fingerprint(job);
+        var resume = File.Exists(partial) && File.Exists(checkpointPath)
+            ? JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath)) : null;
+        if (resume is not null && resume.Fingerprint != fingerprint)
+            throw new FairscopeException($"{partial} was started from another input or with other options; rerun with the same ones to resume, or delete {partial} and {checkpointPath} to start over");
+
+        var report = resume?.Report ?? new CounterfactualReport();
+        using (var input = new FileStream(job.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+        using (var reader = new StreamReader(input, Encoding.UTF8, true, 1 << 16))
+        using (var output = new FileStream(partial, resume is null ? FileMode.Create : FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16))
+        {
+            output.SetLength(resume?.Bytes ?? 0);
+            output.Seek(0, SeekOrigin.End);
+            using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16);
+            RowFormat rows = format == "csv" ? new CsvRows(job) : new JsonlRows(job);
+            long records = 0;
+            void Save()
+            {
+                writer.Flush();
+                var temporary = checkpointPath + ".tmp";
+                File.WriteAllText(temporary, JsonSerializer.Serialize(new Checkpoint(fingerprint, records, output.Position, report)));
+                File.Move(temporary, checkpointPath, overwrite: true);
+            }
+            var kib = (int)Math.Min(int.MaxValue, input.Length / 1024);
+            foreach (var (line, record) in rows.Read(reader, writeHeader: resume is null ? writer : null))
+            {
+                if (records < (resume?.Records ?? 0)) { records++; continue; }
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    Save();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                Process(job, rows, writer, line, record, records, report);
+                if (++records % job.CheckpointEvery == 0) Save();
+                if (records % 1024 == 0) progress?.Report(new RunProgress("counterfactual (KiB read)", (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
+            }
+            progress?.Report(new RunProgress("counterfactual (KiB read)", kib, kib, (int)report.Malformed));
+        }
+        File.Move(partial, job.Output, overwrite: true);
+        File.Delete(checkpointPath);
+        return report;
+    }
+
+    /// <summary>Writes <paramref name="report"/> as indented JSON.</summary>
+    public static void WriteReport(CounterfactualReport report, string path) => File.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions));
+
+    private static void Process(CounterfactualJob job, RowFormat rows, TextWriter writer, long line, object record, long index, CounterfactualReport report)
+    {
+        report.Rows++;
+        if (!rows.TryParse(record, out var row, out var error))
+        {
+            var where = $"{job.Input}:{line.ToString(CultureInfo.InvariantCulture)}: {error}";
+            if (job.Strict) throw new FairscopeException($"{where}; fix or remove the row, or run without --strict to skip and count it");
+            report.AddMalformed(where);
+            return;
+        }
+        var id = row.Id ?? (index + 1).ToString(CultureInfo.InvariantCulture);
+        var random = new Random(unchecked((int)((uint)job.Seed * 2654435761u ^ (ulong)index * 0x9E3779B97F4A7C15UL >> 32)));
+        var variants = job.Augmenter.Variants(row.Texts, random, report, out var groups);
+        string? Weight(IReadOnlyDictionary<string, string> presented) =>
+            job.AntiStereotype?.Weight(row.Context, presented).ToString("R", CultureInfo.InvariantCulture);
+        if (!job.VariantsOnly) rows.Write(writer, row, row.Texts, [id, "", "", .. Extra(Weight(groups))]);
+        foreach (var v in variants)
+            rows.Write(writer, row, v.Texts, [id, string.Join(',', v.Concepts), v.Swap, .. Extra(Weight(v.Groups))]);
+    }
+
+    private static string[] Extra(string? weight) => weight is null ? [] : [weight];
+
+    private static string FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".jsonl" or ".ndjson" => "jsonl",
+        ".csv" => "csv",
+        ".parquet" => throw new FairscopeException($"{path}: Parquet is not supported yet; convert it to JSONL or CSV (e.g. with DuckDB: COPY (FROM 'in.parquet') TO 'in.jsonl')"),
+        var other => throw new FairscopeException($"{path}: unknown data format '{other}'; use .jsonl, .ndjson or .csv"),
+    };
+
+    // The input file's identity and every option that shapes the output.
+    private static string Fingerprint(CounterfactualJob job)
+    {
+        var file = new FileInfo(job.Input);
+        var identity = string.Join('\n', Path.GetFullPath(job.Input), file.Length, file.LastWriteTimeUtc.Ticks, string.Join(',', job.Fields), job.IdField,
+            job.Seed, job.Strict, job.VariantsOnly, job.AntiStereotype is not null, job.ContextField, job.Options);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
+    }
+
+    private sealed record Checkpoint(string Fingerprint, long Records, long Bytes, CounterfactualReport Report);
+
+    // A row as its format holds it (a JSON object, CSV fields), its texts, id and context.
+    private sealed record ParsedRow(object State, string[] Texts, string? Id, string? Context);
+
+    private abstract class RowFormat
+    {
+        public abstract IEnumerable<(long Line, object Record)> Read(TextReader reader, TextWriter? writeHeader);
+
+        public abstract bool TryParse(object record, out ParsedRow row, out string error);
+
+        public abstract void Write(TextWriter writer, ParsedRow row, IReadOnlyList<string> texts, string[] provenance);
+
+        protected static string[] Columns(CounterfactualJob job) => job.AntiStereotype is null ? Provenance : [.. Provenance, "cf_weight"];
+    }
+
+    private sealed class JsonlRows(CounterfactualJob job) : RowFormat
+    {
+        // Keeps non-ASCII text readable ("é", not "\u00e9"); the output is a data file, never embedded in HTML.
+        private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        private readonly string[] _columns = Columns(job);
+
+        public override IEnumerable<(long, object)> Read(TextReader reader, TextWriter? writeHeader)
+        {
+            long line = 0;
+            while (reader.ReadLine() is { } text)
+            {
+                line++;
+                if (!string.IsNullOrWhiteSpace(text)) yield return (line, text); // blank lines hold no row
+            }
+        }
+
+        public override bool TryParse(object record, out ParsedRow row, out string error)
+        {
+            (row, error) = (null!, "");
+            JsonObject json;
+            try
+            {
+                if (JsonNode.Parse((string)record) is not JsonObject o) { error = "not a JSON object"; return false; }
+                json = o;
+            }
+            catch (JsonException e) { error = $"not valid JSON ({e.Message.Split('.')[0]})"; return false; }
+            var texts = new string[job.Fields.Count];
+            for (var i = 0; i < texts.Length; i++)
+            {
+                if (json[job.Fields[i]] is not JsonValue v || !v.TryGetValue<string>(out var s)) { error = $"field '{job.Fields[i]}' is missing or not text"; return false; }
+                texts[i] = s;
+            }
+            string? id = null;
+            if (job.IdField is not null && (id = Text(json[job.IdField])) is null) { error = $"id field '{job.IdField}' is missing"; return false; }
+            row = new ParsedRow(json, texts, id, job.ContextField is null ? null : Text(json[job.ContextField]));
+            return true;
+        }
+
+        private static string? Text(JsonNode? node) => node is JsonValue v
+            ? v.TryGetValue<string>(out var s) ? s : v.ToJsonString()
+            : null;
+
+        public override void Write(TextWriter writer, ParsedRow row, IReadOnlyList<string> texts, string[] provenance)
+        {
+            var json = (JsonObject)row.State;
+            for (var i = 0; i < texts.Count; i++) json[job.Fields[i]] = texts[i];
+            for (var i = 0; i < provenance.Length; i++)
+                json[_columns[i]] = _columns[i] == "cf_weight" ? double.Parse(provenance[i], CultureInfo.InvariantCulture) : provenance[i];
+            writer.Write(json.ToJsonString(Compact));
+            writer.Write('\n');
+        }
+    }
+
+    private sealed class CsvRows(CounterfactualJob job) : RowFormat
+    {
+        private int[] _fields = [];
+        private int _id = -1, _context = -1, _width;
+
+        public override IEnumerable<(long, object)> Read(TextReader reader, TextWriter? writeHeader)
+        {
+            var header = true;
+            foreach (var (line, fields) in Csv.Read(reader, job.Input))
+            {
+                if (!header) { yield return (line, fields); continue; }
+                header = false;
+                int Column(string name) => fields.IndexOf(name) is >= 0 and var i ? i
+                    : throw new FairscopeException($"{job.Input}:{line}: no column '{name}'; the columns are {string.Join(", ", fields)}");
+                _fields = [.. job.Fields.Select(Column)];
+                if (job.IdField is not null) _id = Column(job.IdField);
+                if (job.ContextField is not null) _context = Column(job.ContextField);
+                _width = fields.Count;
+                if (writeHeader is not null) Csv.WriteRecord(writeHeader, [.. fields, .. Columns(job)]);
+            }
+        }
+
+        public override bool TryParse(object record, out ParsedRow row, out string error)
+        {
+            var fields = (List<string>)record;
+            (row, error) = (null!, "");
+            if (fields.Count != _width) { error = $"has {fields.Count} fields, the header has {_width}"; return false; }
+            row = new ParsedRow(fields, [.. _fields.Select(i => fields[i])], _id >= 0 ? fields[_id] : null, _context >= 0 ? fields[_context] : null);
+            return true;
+        }
+
+        public override void Write(TextWriter writer, ParsedRow row, IReadOnlyList<string> texts, string[] provenance)
+        {
+            var fields = ((List<string>)row.State).ToArray();
+            for (var i = 0; i < texts.Count; i++) fields[_fields[i]] = texts[i];
+            Csv.WriteRecord(writer, [.. fields, .. provenance]);
+        }
+    }
+}
