@@ -19,6 +19,7 @@ namespace Fairscope;
 /// </summary>
 public static class CounterfactualDataset
 {
+    private const string Stage = "counterfactual (KiB read)";
     private static readonly string[] Provenance = ["cf_source_id", "cf_concepts", "cf_swap"];
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -50,14 +51,15 @@ public static class CounterfactualDataset
             using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16);
             RowFormat rows = format == "csv" ? new CsvRows(job) : new JsonlRows(job);
             long records = 0;
+            var kib = (int)Math.Min(int.MaxValue, input.Length / 1024);
             void Save()
             {
                 writer.Flush();
                 var temporary = checkpointPath + ".tmp";
                 File.WriteAllText(temporary, JsonSerializer.Serialize(new Checkpoint(fingerprint, records, output.Position, report)));
                 File.Move(temporary, checkpointPath, overwrite: true);
+                progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
-            var kib = (int)Math.Min(int.MaxValue, input.Length / 1024);
             foreach (var (line, record) in rows.Read(reader, writeHeader: resume is null ? writer : null))
             {
                 if (records < (resume?.Records ?? 0)) { records++; continue; }
@@ -68,9 +70,9 @@ public static class CounterfactualDataset
                 }
                 Process(job, rows, writer, line, record, records, report);
                 if (++records % job.CheckpointEvery == 0) Save();
-                if (records % 1024 == 0) progress?.Report(new RunProgress("counterfactual (KiB read)", (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
+                if (records % 1024 == 0) progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
-            progress?.Report(new RunProgress("counterfactual (KiB read)", kib, kib, (int)report.Malformed));
+            progress?.Report(new RunProgress(Stage, kib, kib, (int)report.Malformed));
         }
         File.Move(partial, job.Output, overwrite: true);
         File.Delete(checkpointPath);

@@ -155,7 +155,7 @@ public sealed class CounterfactualRewriter
     private static void FixArticle(StringBuilder rewritten, string next)
     {
         var n = rewritten.Length;
-        if (n < 2 || rewritten[n - 1] != ' ') return;
+        if (n < 2 || rewritten[n - 1] != ' ' || !char.IsLetter(next[0])) return;
         var an = n >= 3 && rewritten[n - 2] is 'n' or 'N' && rewritten[n - 3] is 'a' or 'A' && (n == 3 || !char.IsLetter(rewritten[n - 4]));
         var a = !an && rewritten[n - 2] is 'a' or 'A' && (n == 2 || !char.IsLetter(rewritten[n - 3]));
         if (!an && !a) return;
