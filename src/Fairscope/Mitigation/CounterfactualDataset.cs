@@ -1,9 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace Fairscope;
 
@@ -48,19 +48,19 @@ public static class CounterfactualDataset
         {
             output.SetLength(resume?.Bytes ?? 0);
             output.Seek(0, SeekOrigin.End);
-            using var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16);
-            RowFormat rows = format == "csv" ? new CsvRows(job) : new JsonlRows(job);
+            RowFormat rows = format == "csv" ? new CsvRows(job, output) : new JsonlRows(job, output);
             long records = 0;
             var kib = (int)Math.Min(int.MaxValue, input.Length / 1024);
             void Save()
             {
-                writer.Flush();
+                rows.Flush();
+                output.Flush();
                 var temporary = checkpointPath + ".tmp";
                 File.WriteAllText(temporary, JsonSerializer.Serialize(new Checkpoint(fingerprint, records, output.Position, report)));
                 File.Move(temporary, checkpointPath, overwrite: true);
                 progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
-            foreach (var (line, record) in rows.Read(reader, writeHeader: resume is null ? writer : null))
+            foreach (var (line, record) in rows.Read(reader, writeHeader: resume is null))
             {
                 if (records < (resume?.Records ?? 0)) { records++; continue; }
                 if (cancellationToken.IsCancellationRequested)
@@ -68,10 +68,11 @@ public static class CounterfactualDataset
                     Save();
                     cancellationToken.ThrowIfCancellationRequested();
                 }
-                Process(job, rows, writer, line, record, records, report);
+                Process(job, rows, line, record, records, report);
                 if (++records % job.CheckpointEvery == 0) Save();
                 if (records % 1024 == 0) progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
+            rows.Flush();
             progress?.Report(new RunProgress(Stage, kib, kib, (int)report.Malformed));
         }
         File.Move(partial, job.Output, overwrite: true);
@@ -82,7 +83,7 @@ public static class CounterfactualDataset
     /// <summary>Writes <paramref name="report"/> as indented JSON.</summary>
     public static void WriteReport(CounterfactualReport report, string path) => File.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions));
 
-    private static void Process(CounterfactualJob job, RowFormat rows, TextWriter writer, long line, object record, long index, CounterfactualReport report)
+    private static void Process(CounterfactualJob job, RowFormat rows, long line, object record, long index, CounterfactualReport report)
     {
         report.Rows++;
         if (!rows.TryParse(record, out var row, out var error))
@@ -97,9 +98,10 @@ public static class CounterfactualDataset
         var variants = job.Augmenter.Variants(row.Texts, random, report, out var groups);
         string? Weight(IReadOnlyDictionary<string, string> presented) =>
             job.AntiStereotype?.Weight(row.Context, presented).ToString("R", CultureInfo.InvariantCulture);
-        if (!job.VariantsOnly) rows.Write(writer, row, row.Texts, [id, "", "", .. Extra(Weight(groups))]);
+        if (!job.VariantsOnly) rows.Write(row, row.Texts, [id, "", "", .. Extra(Weight(groups))]);
         foreach (var v in variants)
-            rows.Write(writer, row, v.Texts, [id, string.Join(',', v.Concepts), v.Swap, .. Extra(Weight(v.Groups))]);
+            rows.Write(row, v.Texts, [id, string.Join(',', v.Concepts), v.Swap, .. Extra(Weight(v.Groups))]);
+        (row.State as IDisposable)?.Dispose();
     }
 
     private static string[] Extra(string? weight) => weight is null ? [] : [weight];
@@ -123,27 +125,33 @@ public static class CounterfactualDataset
 
     private sealed record Checkpoint(string Fingerprint, long Records, long Bytes, CounterfactualReport Report);
 
-    // A row as its format holds it (a JSON object, CSV fields), its texts, id and context.
+    // A row as its format holds it (a JSON document, disposed once written; CSV fields), its texts, id and context.
     private sealed record ParsedRow(object State, string[] Texts, string? Id, string? Context);
 
+    // Reads records of one format and writes rows of it to the output stream.
     private abstract class RowFormat
     {
-        public abstract IEnumerable<(long Line, object Record)> Read(TextReader reader, TextWriter? writeHeader);
+        public abstract IEnumerable<(long Line, object Record)> Read(TextReader reader, bool writeHeader);
 
         public abstract bool TryParse(object record, out ParsedRow row, out string error);
 
-        public abstract void Write(TextWriter writer, ParsedRow row, IReadOnlyList<string> texts, string[] provenance);
+        public abstract void Write(ParsedRow row, IReadOnlyList<string> texts, string[] provenance);
+
+        /// <summary>Hands everything written so far to the output stream.</summary>
+        public abstract void Flush();
 
         protected static string[] Columns(CounterfactualJob job) => job.AntiStereotype is null ? Provenance : [.. Provenance, "cf_weight"];
     }
 
-    private sealed class JsonlRows(CounterfactualJob job) : RowFormat
+    private sealed class JsonlRows(CounterfactualJob job, Stream output) : RowFormat
     {
         // Keeps non-ASCII text readable ("é", not "\u00e9"); the output is a data file, never embedded in HTML.
-        private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         private readonly string[] _columns = Columns(job);
+        private readonly ArrayBufferWriter<byte> _buffer = new();
+        private Utf8JsonWriter? _json;
 
-        public override IEnumerable<(long, object)> Read(TextReader reader, TextWriter? writeHeader)
+        public override IEnumerable<(long, object)> Read(TextReader reader, bool writeHeader)
         {
             long line = 0;
             while (reader.ReadLine() is { } text)
@@ -156,46 +164,72 @@ public static class CounterfactualDataset
         public override bool TryParse(object record, out ParsedRow row, out string error)
         {
             (row, error) = (null!, "");
-            JsonObject json;
-            try
-            {
-                if (JsonNode.Parse((string)record) is not JsonObject o) { error = "not a JSON object"; return false; }
-                json = o;
-            }
+            JsonDocument document;
+            try { document = JsonDocument.Parse((string)record); }
             catch (JsonException e) { error = $"not valid JSON ({e.Message.Split('.')[0]})"; return false; }
+            var json = document.RootElement;
+            if (json.ValueKind != JsonValueKind.Object) error = "not a JSON object";
             var texts = new string[job.Fields.Count];
-            for (var i = 0; i < texts.Length; i++)
-            {
-                if (json[job.Fields[i]] is not JsonValue v || !v.TryGetValue<string>(out var s)) { error = $"field '{job.Fields[i]}' is missing or not text"; return false; }
-                texts[i] = s;
-            }
+            for (var i = 0; i < texts.Length && error.Length == 0; i++)
+                if (json.TryGetProperty(job.Fields[i], out var v) && v.ValueKind == JsonValueKind.String) texts[i] = v.GetString()!;
+                else error = $"field '{job.Fields[i]}' is missing or not text";
             string? id = null;
-            if (job.IdField is not null && (id = Text(json[job.IdField])) is null) { error = $"id field '{job.IdField}' is missing"; return false; }
-            row = new ParsedRow(json, texts, id, job.ContextField is null ? null : Text(json[job.ContextField]));
+            if (error.Length == 0 && job.IdField is not null && (id = Text(json, job.IdField)) is null) error = $"id field '{job.IdField}' is missing";
+            if (error.Length > 0)
+            {
+                document.Dispose();
+                return false;
+            }
+            row = new ParsedRow(document, texts, id, job.ContextField is null ? null : Text(json, job.ContextField));
             return true;
         }
 
-        private static string? Text(JsonNode? node) => node is JsonValue v
-            ? v.TryGetValue<string>(out var s) ? s : v.ToJsonString()
-            : null;
-
-        public override void Write(TextWriter writer, ParsedRow row, IReadOnlyList<string> texts, string[] provenance)
+        private static string? Text(JsonElement row, string field) => !row.TryGetProperty(field, out var v) ? null : v.ValueKind switch
         {
-            var json = (JsonObject)row.State;
-            for (var i = 0; i < texts.Count; i++) json[job.Fields[i]] = texts[i];
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+            _ => null,
+        };
+
+        // Every property as read (values written back unchanged), the rewritten fields, the provenance columns last.
+        public override void Write(ParsedRow row, IReadOnlyList<string> texts, string[] provenance)
+        {
+            _buffer.ResetWrittenCount();
+            var json = _json ??= new Utf8JsonWriter(_buffer, WriterOptions);
+            json.Reset(_buffer);
+            json.WriteStartObject();
+            foreach (var property in ((JsonDocument)row.State).RootElement.EnumerateObject())
+            {
+                var field = IndexOf(job.Fields, property);
+                if (field >= 0) json.WriteString(job.Fields[field], texts[field]);
+                else if (IndexOf(_columns, property) < 0) property.WriteTo(json); // provenance of an earlier run is replaced
+            }
             for (var i = 0; i < provenance.Length; i++)
-                json[_columns[i]] = _columns[i] == "cf_weight" ? double.Parse(provenance[i], CultureInfo.InvariantCulture) : provenance[i];
-            writer.Write(json.ToJsonString(Compact));
-            writer.Write('\n');
+                if (_columns[i] == "cf_weight") json.WriteNumber(_columns[i], double.Parse(provenance[i], CultureInfo.InvariantCulture));
+                else json.WriteString(_columns[i], provenance[i]);
+            json.WriteEndObject();
+            json.Flush();
+            output.Write(_buffer.WrittenSpan);
+            output.WriteByte((byte)'\n');
+        }
+
+        public override void Flush() { } // writes go straight to the (buffered) output stream
+
+        private static int IndexOf(IReadOnlyList<string> names, JsonProperty property)
+        {
+            for (var i = 0; i < names.Count; i++)
+                if (property.NameEquals(names[i])) return i;
+            return -1;
         }
     }
 
-    private sealed class CsvRows(CounterfactualJob job) : RowFormat
+    private sealed class CsvRows(CounterfactualJob job, Stream output) : RowFormat
     {
+        private readonly StreamWriter _writer = new(output, new UTF8Encoding(false), 1 << 16);
         private int[] _fields = [];
         private int _id = -1, _context = -1, _width;
 
-        public override IEnumerable<(long, object)> Read(TextReader reader, TextWriter? writeHeader)
+        public override IEnumerable<(long, object)> Read(TextReader reader, bool writeHeader)
         {
             var header = true;
             foreach (var (line, fields) in Csv.Read(reader, job.Input))
@@ -208,7 +242,7 @@ public static class CounterfactualDataset
                 if (job.IdField is not null) _id = Column(job.IdField);
                 if (job.ContextField is not null) _context = Column(job.ContextField);
                 _width = fields.Count;
-                if (writeHeader is not null) Csv.WriteRecord(writeHeader, [.. fields, .. Columns(job)]);
+                if (writeHeader) Csv.WriteRecord(_writer, [.. fields, .. Columns(job)]);
             }
         }
 
@@ -221,11 +255,13 @@ public static class CounterfactualDataset
             return true;
         }
 
-        public override void Write(TextWriter writer, ParsedRow row, IReadOnlyList<string> texts, string[] provenance)
+        public override void Write(ParsedRow row, IReadOnlyList<string> texts, string[] provenance)
         {
             var fields = ((List<string>)row.State).ToArray();
             for (var i = 0; i < texts.Count; i++) fields[_fields[i]] = texts[i];
-            Csv.WriteRecord(writer, [.. fields, .. provenance]);
+            Csv.WriteRecord(_writer, [.. fields, .. provenance]);
         }
+
+        public override void Flush() => _writer.Flush();
     }
 }

@@ -48,10 +48,20 @@ public sealed partial class DemographicTerms
     public IReadOnlyList<DemographicSpan> Find(string text)
     {
         var spans = new List<DemographicSpan>();
-        foreach (Match word in Word().Matches(text))
-            if (_asWritten.TryGetValue(word.Value, out var cue) || _anyCase.TryGetValue(word.Value, out cue))
-                spans.Add(new DemographicSpan(word.Index, word.Length, cue.Attribute, cue.Category, word.Value));
-        if (Vocabulary.AgeBands.Count > 0) // without age bands there are no ages to swap
+        // Runs of letters (as \p{L}+), looked up without allocating a string for every word.
+        var asWritten = _asWritten.GetAlternateLookup<ReadOnlySpan<char>>();
+        var anyCase = _anyCase.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var i = 0; i < text.Length;)
+        {
+            if (!char.IsLetter(text[i])) { i++; continue; }
+            var start = i;
+            while (i < text.Length && char.IsLetter(text[i])) i++;
+            var word = text.AsSpan(start, i - start);
+            if (asWritten.TryGetValue(word, out var cue) || anyCase.TryGetValue(word, out cue))
+                spans.Add(new DemographicSpan(start, word.Length, cue.Attribute, cue.Category, word.ToString()));
+        }
+        // without age bands there are no ages to swap
+        if (Vocabulary.AgeBands.Count > 0 && text.AsSpan().IndexOfAnyInRange('0', '9') >= 0)
             foreach (Match age in Age().Matches(text))
             {
                 var years = int.Parse(age.Value, CultureInfo.InvariantCulture);
@@ -61,8 +71,6 @@ public sealed partial class DemographicTerms
         spans.Sort((a, b) => a.Start.CompareTo(b.Start));
         return spans;
     }
-
-    [GeneratedRegex(@"\p{L}+")] private static partial Regex Word();
 
     // Only the number: "42" of "42-year-old" / "42 years old" / "aged 42".
     [GeneratedRegex(@"(?<![\w.,])\d{1,3}(?=[- ](?:year|yr)s?[- ]old\b)|(?<=\baged?\s)\d{1,3}\b(?![.,]\d)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
