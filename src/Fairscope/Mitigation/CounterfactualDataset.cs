@@ -20,6 +20,7 @@ namespace Fairscope;
 public static class CounterfactualDataset
 {
     private const string Stage = "counterfactual (KiB read)";
+    private const int BatchSize = 2048;
     private static readonly string[] Provenance = ["cf_source_id", "cf_concepts", "cf_swap"];
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -49,7 +50,7 @@ public static class CounterfactualDataset
             output.SetLength(resume?.Bytes ?? 0);
             output.Seek(0, SeekOrigin.End);
             RowFormat rows = format == "csv" ? new CsvRows(job, output) : new JsonlRows(job, output);
-            long records = 0;
+            long records = 0, saved = 0;
             var kib = (int)Math.Min(int.MaxValue, input.Length / 1024);
             void Save()
             {
@@ -58,20 +59,31 @@ public static class CounterfactualDataset
                 var temporary = checkpointPath + ".tmp";
                 File.WriteAllText(temporary, JsonSerializer.Serialize(new Checkpoint(fingerprint, records, output.Position, report)));
                 File.Move(temporary, checkpointPath, overwrite: true);
+                saved = records;
                 progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
-            foreach (var (line, record) in rows.Read(reader, writeHeader: resume is null))
+            var batch = new List<(long Line, object Record)>(BatchSize);
+            void Flush()
             {
-                if (records < (resume?.Records ?? 0)) { records++; continue; }
                 if (cancellationToken.IsCancellationRequested)
                 {
                     Save();
                     cancellationToken.ThrowIfCancellationRequested();
                 }
-                Process(job, rows, line, record, records, report);
-                if (++records % job.CheckpointEvery == 0) Save();
-                if (records % 1024 == 0) progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
+                Process(job, rows, batch, records, report);
+                records += batch.Count;
+                batch.Clear();
+                if (records - saved >= job.CheckpointEvery) Save();
+                else progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
+            var skip = resume?.Records ?? 0;
+            foreach (var record in rows.Read(reader, writeHeader: resume is null))
+            {
+                if (records < skip) { records++; continue; }
+                batch.Add(record);
+                if (batch.Count == Math.Min(BatchSize, job.CheckpointEvery)) Flush();
+            }
+            if (batch.Count > 0) Flush();
             rows.Flush();
             progress?.Report(new RunProgress(Stage, kib, kib, (int)report.Malformed));
         }
@@ -83,25 +95,45 @@ public static class CounterfactualDataset
     /// <summary>Writes <paramref name="report"/> as indented JSON.</summary>
     public static void WriteReport(CounterfactualReport report, string path) => File.WriteAllText(path, JsonSerializer.Serialize(report, JsonOptions));
 
-    private static void Process(CounterfactualJob job, RowFormat rows, long line, object record, long index, CounterfactualReport report)
+    // Parses and rewrites a batch of rows on every core (row i's draws depend only on the seed and i), then writes and
+    // counts them in order, so the output and report do not depend on the number of cores.
+    private static void Process(CounterfactualJob job, RowFormat rows, List<(long Line, object Record)> batch, long first, CounterfactualReport report)
     {
-        report.Rows++;
-        if (!rows.TryParse(record, out var row, out var error))
+        var results = new (ParsedRow? Row, string Error, IReadOnlyList<CounterfactualVariant> Variants, IReadOnlyDictionary<string, string> Groups)[batch.Count];
+        var gate = new Lock();
+        Parallel.For(0, batch.Count, () => new CounterfactualReport(), (i, _, counts) =>
         {
-            var where = $"{job.Input}:{line.ToString(CultureInfo.InvariantCulture)}: {error}";
-            if (job.Strict) throw new FairscopeException($"{where}; fix or remove the row, or run without --strict to skip and count it");
-            report.AddMalformed(where);
-            return;
+            if (!rows.TryParse(batch[i].Record, out var row, out var error))
+            {
+                results[i] = (null, error, [], new Dictionary<string, string>());
+                return counts;
+            }
+            var index = first + i;
+            var random = new Random(unchecked((int)((uint)job.Seed * 2654435761u ^ (ulong)index * 0x9E3779B97F4A7C15UL >> 32)));
+            var variants = job.Augmenter.Variants(row.Texts, random, counts, out var groups);
+            results[i] = (row, "", variants, groups);
+            return counts;
+        }, counts => { lock (gate) report.Add(counts); });
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            report.Rows++;
+            var (row, error, variants, groups) = results[i];
+            if (row is null)
+            {
+                var where = $"{job.Input}:{batch[i].Line.ToString(CultureInfo.InvariantCulture)}: {error}";
+                if (job.Strict) throw new FairscopeException($"{where}; fix or remove the row, or run without --strict to skip and count it");
+                report.AddMalformed(where);
+                continue;
+            }
+            var id = row.Id ?? (first + i + 1).ToString(CultureInfo.InvariantCulture);
+            string? Weight(IReadOnlyDictionary<string, string> presented) =>
+                job.AntiStereotype?.Weight(row.Context, presented).ToString("R", CultureInfo.InvariantCulture);
+            if (!job.VariantsOnly) rows.Write(row, row.Texts, [id, "", "", .. Extra(Weight(groups))]);
+            foreach (var v in variants)
+                rows.Write(row, v.Texts, [id, string.Join(',', v.Concepts), v.Swap, .. Extra(Weight(v.Groups))]);
+            (row.State as IDisposable)?.Dispose();
         }
-        var id = row.Id ?? (index + 1).ToString(CultureInfo.InvariantCulture);
-        var random = new Random(unchecked((int)((uint)job.Seed * 2654435761u ^ (ulong)index * 0x9E3779B97F4A7C15UL >> 32)));
-        var variants = job.Augmenter.Variants(row.Texts, random, report, out var groups);
-        string? Weight(IReadOnlyDictionary<string, string> presented) =>
-            job.AntiStereotype?.Weight(row.Context, presented).ToString("R", CultureInfo.InvariantCulture);
-        if (!job.VariantsOnly) rows.Write(row, row.Texts, [id, "", "", .. Extra(Weight(groups))]);
-        foreach (var v in variants)
-            rows.Write(row, v.Texts, [id, string.Join(',', v.Concepts), v.Swap, .. Extra(Weight(v.Groups))]);
-        (row.State as IDisposable)?.Dispose();
     }
 
     private static string[] Extra(string? weight) => weight is null ? [] : [weight];

@@ -41,4 +41,19 @@ public sealed class CounterfactualReport
         if (!Swaps.TryGetValue(concept, out var terms)) Swaps[concept] = terms = new(StringComparer.Ordinal);
         terms[term] = terms.GetValueOrDefault(term) + 1;
     }
+
+    /// <summary>Adds the term, variant and swap counts of <paramref name="other"/> (rows and malformed rows are counted
+    /// where they are read).</summary>
+    public void Add(CounterfactualReport other)
+    {
+        RowsWithTerms += other.RowsWithTerms;
+        Variants += other.Variants;
+        foreach (var (concept, count) in other.VariantsPerConcept) VariantsPerConcept[concept] = VariantsPerConcept.GetValueOrDefault(concept) + count;
+        foreach (var (concept, terms) in other.Swaps)
+            foreach (var (term, count) in terms)
+            {
+                if (!Swaps.TryGetValue(concept, out var mine)) Swaps[concept] = mine = new(StringComparer.Ordinal);
+                mine[term] = mine.GetValueOrDefault(term) + count;
+            }
+    }
 }
