@@ -48,11 +48,17 @@ public sealed class CounterfactualAugmenter
     {
         var spans = texts.Select(t => _rewriter.Terms.Find(t)).ToArray();
         var present = new List<(string Concept, string[] Targets, string Sources)>();
+        // Categories found per concept (a null entry when a word's group is unknown).
+        var found = new Dictionary<string, SortedSet<string>>();
+        foreach (var span in spans.SelectMany(s => s))
+        {
+            if (!found.TryGetValue(span.Attribute, out var categories)) found[span.Attribute] = categories = new(StringComparer.Ordinal);
+            if (span.Category is not null) categories.Add(span.Category);
+        }
         foreach (var (concept, all) in _concepts)
         {
-            var found = spans.SelectMany(s => s).Where(s => s.Attribute == concept).ToList();
-            if (found.Count == 0) continue;
-            var sources = found.Select(s => s.Category).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToArray();
+            if (!found.TryGetValue(concept, out var categories)) continue;
+            var sources = categories.ToArray();
             var targets = sources.Length == 1 ? all.Where(g => g != sources[0]).ToArray() : all;
             present.Add((concept, targets, sources.Length == 0 ? "?" : string.Join('+', sources)));
         }
