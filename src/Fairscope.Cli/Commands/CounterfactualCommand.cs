@@ -22,7 +22,7 @@ internal static class CounterfactualCommand
         var seed = new Option<int>("--seed") { Description = "Seed of names, ages and sampled variants", DefaultValueFactory = _ => 0 };
         var strict = new Option<bool>("--strict") { Description = "Stop at the first malformed row instead of skipping and counting it" };
         var variantsOnly = new Option<bool>("--variants-only") { Description = "Write only the variants, not the source rows" };
-        var reference = new Option<string?>("--anti-stereotype") { Description = "Reference table CSV context,group,share: adds cf_weight, the anti-stereotype weight (1/K)/p(group | context)" };
+        var reference = new Option<string?>("--anti-stereotype") { Description = "Reference table CSV context,group,share, or an audit run folder: adds cf_weight, the anti-stereotype weight (1/K)/p(group | context)" };
         var context = new Option<string?>("--context-field") { Description = "Field naming each row's context (e.g. occupation), for --anti-stereotype" };
         var reportPath = new Option<string?>("--report") { Description = "Report JSON (default: OUT.report.json)" };
         var command = new Command("counterfactual", "Write counterfactual variants of a data set over gender, race, age, religion, nationality, disability and sexual orientation")

@@ -48,7 +48,7 @@ public sealed class CounterfactualAugmenter
     {
         var spans = texts.Select(t => _rewriter.Terms.Find(t)).ToArray();
         var present = new List<(string Concept, string[] Targets, string Sources)>();
-        // Categories found per concept (a null entry when a word's group is unknown).
+        // The groups found per concept (none when no word of it has a known group).
         var found = new Dictionary<string, SortedSet<string>>();
         foreach (var span in spans.SelectMany(s => s))
         {

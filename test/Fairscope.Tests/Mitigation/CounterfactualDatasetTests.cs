@@ -61,6 +61,30 @@ public sealed class CounterfactualDatasetTests : IDisposable
     }
 
     [Fact]
+    public void AnAuditRunGivesTheStereotypeDirectionPerSlotValueAndAttribute()
+    {
+        var run = Directory.CreateDirectory(_temp.Sub("run")).FullName;
+        File.WriteAllText(Path.Combine(run, "results.json"), """
+            {"result": {"prompts": [
+              {"id": "p1", "slots": {"occupation": "nurse"}, "attributes": {
+                "gender": {"counts": {"female": 8, "male": 1, "unknown": 5}},
+                "race": {"counts": {"white": 2, "black": 2, "asian": 0, "hispanic": 0, "unknown": 0}},
+                "gender_x_race": {"counts": {"female|white": 2}}}},
+              {"id": "p2", "slots": {"occupation": "nurse"}, "attributes": {"gender": {"counts": {"female": 1, "male": 0, "unknown": 0}}}}
+            ]}}
+            """);
+        var reference = StereotypeReference.Load(run);
+        Assert.Equal(0.5 / 0.9, reference.Weight("Nurse", new Dictionary<string, string> { ["gender"] = "female" }), 12);
+        Assert.Equal(0.5 / 0.1, reference.Weight("nurse", new Dictionary<string, string> { ["gender"] = "male", ["race"] = "asian" }), 12);
+        Assert.Equal(0.25 / StereotypeReference.MinShare, reference.Weight("nurse", new Dictionary<string, string> { ["race"] = "asian" }), 12);
+        Assert.Equal(1, reference.Weight("pilot", new Dictionary<string, string> { ["gender"] = "male" }));
+        Assert.Equal(1, reference.Weight("nurse", new Dictionary<string, string> { ["religion"] = "jewish" }));
+
+        File.WriteAllText(Path.Combine(run, "results.json"), "{\"result\": {}}");
+        Assert.Contains("not an audit results.json", Assert.Throws<FairscopeException>(() => StereotypeReference.Load(run)).Message);
+    }
+
+    [Fact]
     public void MalformedRowsAreCountedByLineOrStopAStrictRun()
     {
         var input = _temp.File("in.jsonl", "{\"text\":\"she\"}\nnot json\n\n[1]\n{\"text\":5}\n{\"text\":\"he\"}\n");
