@@ -12,6 +12,7 @@ using Microsoft.Extensions.AI;
 //   dotnet run -c Release --project bench/Fairscope.Bench -- serve-load   (fairscope serve requests/s with 16 concurrent clients)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- faces [MODEL_DIR]      (face-api SSD + age/gender images/s, ONNX Runtime)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- faces-js [MODEL_DIR]   (the same work in face-api's JavaScript, wasm)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- counterfactual [ROWS]  (fairscope counterfactual rows/s on short JSONL and CSV rows)
 return args.FirstOrDefault() switch
 {
     "throughput" => await Throughput.RunAsync(),
@@ -21,12 +22,13 @@ return args.FirstOrDefault() switch
     "serve-load" => await ServeLoad.RunAsync(),
     "faces" => Faces.Run(Faces.ModelDirectory(args)),
     "faces-js" => await Faces.RunJavaScriptAsync(Faces.ModelDirectory(args)),
+    "counterfactual" => Counterfactual.Run(int.Parse(args.ElementAtOrDefault(1) ?? "500000", System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load|faces [MODEL_DIR]|faces-js [MODEL_DIR]");
+    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load|faces [MODEL_DIR]|faces-js [MODEL_DIR]|counterfactual [ROWS]");
     return 2;
 }
 
@@ -351,5 +353,67 @@ internal static class Metrics
         Console.WriteLine($"analysis seconds {seconds:0.00}; bias_score {bias.Mean:0.0000} [{bias.CiLow:0.0000}, {bias.CiHigh:0.0000}]");
         Console.WriteLine($"managed heap before analysis {before / 1e6:0} MB; peak working set of the process {self.PeakWorkingSet64 / 1e6:0} MB (includes the 1M input records)");
         return 0;
+    }
+}
+
+/// <summary><see cref="CounterfactualDataset"/> end to end on short rows (40–70 characters; a third with a gendered
+/// term, a third with a religion or nationality term, a third with none): read, find terms over all seven shipped
+/// concepts, rewrite, write with provenance, checkpoint. Single-threaded, as the command runs.</summary>
+internal static class Counterfactual
+{
+    private static readonly string[] Templates =
+    [
+        "She said her brother works as a nurse in town, row {0}.",
+        "The Muslim engineer visited the mosque on day {0}.",
+        "The report for ticket {0} was filed on time.",
+        "Mr. Lee told his daughter about case {0}.",
+        "A Nigerian teacher moved to Brazil in {0}.",
+        "Quarterly revenue grew by {0} percent.",
+    ];
+
+    public static int Run(int rows)
+    {
+        var folder = Directory.CreateTempSubdirectory("fairscope-bench-cf-").FullName;
+        try
+        {
+            var augmenter = new CounterfactualAugmenter(CounterfactualLexicon.Load([]));
+            // cpu_s: the process's CPU time during the run, which other work on shared cores does not inflate as it does wall time.
+            Console.WriteLine("format rows seconds rows_per_s variants variants_per_s input_mb cpu_s rows_per_cpu_s");
+            foreach (var format in new[] { "jsonl", "csv" })
+            {
+                var input = Path.Combine(folder, "in." + format);
+                using (var writer = new StreamWriter(input))
+                {
+                    if (format == "csv") writer.Write("id,text\n");
+                    for (var i = 0; i < rows; i++)
+                    {
+                        var text = string.Format(System.Globalization.CultureInfo.InvariantCulture, Templates[i % Templates.Length], i);
+                        writer.Write(format == "csv" ? $"{i},{text}\n" : $"{{\"id\":{i},\"text\":\"{text}\"}}\n");
+                    }
+                }
+                Time(augmenter, input, Path.Combine(folder, "warm." + format), rows / 10); // warm-up: JIT, lexicons
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var (seconds, variants) = Time(augmenter, input, Path.Combine(folder, "out." + format), int.MaxValue);
+                var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{format} {rows} {seconds:0.00} {rows / seconds:0} {variants} {variants / seconds:0} {new FileInfo(input).Length / 1e6:0.0} {cpuSeconds:0.00} {rows / cpuSeconds:0}"));
+            }
+            return 0;
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    private static (double Seconds, long Variants) Time(CounterfactualAugmenter augmenter, string input, string output, int limit)
+    {
+        if (limit < int.MaxValue)
+        {
+            // A prefix of the file for the warm-up.
+            var prefix = output + ".in" + Path.GetExtension(input);
+            File.WriteAllLines(prefix, File.ReadLines(input).Take(limit));
+            input = prefix;
+        }
+        var clock = Stopwatch.StartNew();
+        var report = CounterfactualDataset.Run(new CounterfactualJob(input, output, ["text"], augmenter) { Seed = 1 });
+        return (clock.Elapsed.TotalSeconds, report.Variants);
     }
 }

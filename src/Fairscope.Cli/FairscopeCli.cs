@@ -15,6 +15,7 @@ public static class FairscopeCli
         SuitesCommand.Create(),
         RunsCommand.Create(),
         WorldCommand.Create(),
+        CounterfactualCommand.Create(),
         LaboratoryCommands.Inherit(),
         LaboratoryCommands.Mitigate(),
         ServeCommand.Create(),

@@ -66,6 +66,10 @@ public sealed partial class NameCues
         return new NameCues(table, surnames: true);
     }
 
+    /// <summary>The names of each category, in ordinal order: the pools a counterfactual draws new names from.</summary>
+    internal IReadOnlyDictionary<string, string[]> NamesByCategory() =>
+        _categoryByName.GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.Select(e => e.Key).Order(StringComparer.Ordinal).ToArray());
+
     /// <summary>Name cues in <paramref name="text"/> as (category, name).</summary>
     public IEnumerable<(string Category, string Cue)> Find(string text)
     {

@@ -37,7 +37,10 @@ public sealed class CounterfactualRewriter
 
     private readonly DemographicTerms _terms;
     private readonly Dictionary<string, string> _genderCounterparts = new(StringComparer.OrdinalIgnoreCase);
-    private readonly HashSet<string> _raceWords;
+    // Concept → group → terms (race words included), and each term's position: capitalised terms as written, others in any case.
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string[]>> _conceptTerms;
+    private readonly Dictionary<string, int> _positionAsWritten = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _positionAnyCase = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string[]> _ageChoices;
 
     /// <summary>A rewriter that finds and swaps the words of <paramref name="vocabulary"/>.</summary>
@@ -49,21 +52,36 @@ public sealed class CounterfactualRewriter
             _genderCounterparts.TryAdd(female, male);
             _genderCounterparts.TryAdd(male, female);
         }
-        _raceWords = [.. vocabulary.RaceWords.Values];
+        _conceptTerms = vocabulary.Terms.ToDictionary();
+        if (!_conceptTerms.ContainsKey("race")) _conceptTerms["race"] = vocabulary.RaceWords.ToDictionary(r => r.Key, r => new[] { r.Value });
+        foreach (var groups in _conceptTerms.Values)
+            foreach (var terms in groups.Values)
+                for (var i = 0; i < terms.Length; i++)
+                    (terms[i].Any(char.IsUpper) ? _positionAsWritten : _positionAnyCase).TryAdd(terms[i], i);
         _ageChoices = vocabulary.AgeBands.ToDictionary(b => b.Key,
             b => Enumerable.Range(b.Value.From, b.Value.To - b.Value.From + 1).Select(y => y.ToString(CultureInfo.InvariantCulture)).ToArray());
     }
 
     private DemographicVocabulary Vocabulary => _terms.Vocabulary;
 
+    /// <summary>The finder of the words this rewriter swaps.</summary>
+    public DemographicTerms Terms => _terms;
+
     /// <summary><paramref name="text"/> presenting <paramref name="target"/>: gendered words in the target gender's form
     /// (keeping capitalisation), first names of the target gender, surnames and race words of the target race, ages
-    /// within the target band, each new name and age drawn with <paramref name="random"/>. A text without demographic
-    /// words comes back unchanged.</summary>
-    public string Rewrite(string text, DemographicProfile target, Random random)
+    /// within the target band, terms of other concepts as their counterpart in the target group, each new name and age
+    /// drawn with <paramref name="random"/>. A text without demographic words comes back unchanged.
+    /// <paramref name="swapped"/>, when given, hears of each word that changed and what it became.</summary>
+    public string Rewrite(string text, DemographicProfile target, Random random, Action<DemographicSpan, string>? swapped = null) =>
+        Rewrite(text, _terms.Find(text), target, random, swapped);
+
+    /// <summary>As <see cref="Rewrite(string, DemographicProfile, Random, Action{DemographicSpan, string}?)"/> with the
+    /// <paramref name="spans"/> <see cref="Terms"/> found in <paramref name="text"/> (so a caller that needs them finds them once).</summary>
+    public string Rewrite(string text, IReadOnlyList<DemographicSpan> spans, DemographicProfile target, Random random,
+        Action<DemographicSpan, string>? swapped = null)
     {
         Validate(target);
-        var spans = _terms.Find(text);
+        if (spans.Count == 0) return text;
         // Source text → its replacement, and the names and ages already in use (in the text or chosen).
         var replacements = new Dictionary<(string Attribute, string Text), string>();
         var taken = spans.Select(s => s.Text).ToHashSet(StringComparer.Ordinal);
@@ -71,7 +89,14 @@ public sealed class CounterfactualRewriter
         var end = 0;
         foreach (var span in spans)
         {
-            rewritten.Append(text, end, span.Start - end).Append(Replace(text, span, target, random, replacements, taken));
+            var replacement = Replace(text, span, target, random, replacements, taken);
+            rewritten.Append(text, end, span.Start - end);
+            if (replacement != span.Text)
+            {
+                swapped?.Invoke(span, replacement);
+                FixArticle(rewritten, replacement);
+            }
+            rewritten.Append(replacement);
             end = span.Start + span.Length;
         }
         return rewritten.Append(text, end, text.Length - end).ToString();
@@ -97,16 +122,22 @@ public sealed class CounterfactualRewriter
             throw new FairscopeException($"the vocabulary cannot present race '{target.Race}'; it needs surnames and a race word for it");
         if (target.Age is not null && !Vocabulary.AgeBands.ContainsKey(target.Age))
             throw new FairscopeException($"the vocabulary has no age band for '{target.Age}'; it has {string.Join(", ", Vocabulary.AgeBands.Keys)}");
+        foreach (var (concept, group) in target.Others)
+            if (!_conceptTerms.TryGetValue(concept, out var groups) || !groups.ContainsKey(group))
+                throw new FairscopeException($"the vocabulary has no terms for {concept} '{group}'; add the group to the {concept} lexicon");
     }
 
     private string Replace(string text, DemographicSpan span, DemographicProfile target, Random random,
         Dictionary<(string, string), string> replacements, HashSet<string> taken)
     {
-        var wanted = span.Attribute switch { "gender" => target.Gender, "race" => target.Race, _ => target.Age };
+        var wanted = target.Of(span.Attribute);
         if (wanted is null || span.Category == wanted) return span.Text;
         if (span.Attribute == "gender" && _genderCounterparts.TryGetValue(span.Text, out var counterpart))
             return MatchCase(span.Text, GenderedForm(span.Text, counterpart, text, span.Start + span.Length));
-        if (span.Attribute == "race" && _raceWords.Contains(span.Text)) return Vocabulary.RaceWords[wanted];
+        if (_conceptTerms.TryGetValue(span.Attribute, out var groups)
+            && (_positionAsWritten.TryGetValue(span.Text, out var position) || _positionAnyCase.TryGetValue(span.Text, out position)))
+            return groups.TryGetValue(wanted, out var terms) && position < terms.Length ? MatchCase(span.Text, terms[position]) : span.Text;
+        if (span.Attribute is not ("gender" or "race" or "age")) return span.Text;
         var key = (span.Attribute, span.Text);
         if (!replacements.TryGetValue(key, out var replacement))
         {
@@ -117,6 +148,20 @@ public sealed class CounterfactualRewriter
             taken.Add(replacement);
         }
         return replacement;
+    }
+
+    // "a Asian" → "an Asian", "an Hispanic" → "a Hispanic": the article before a swapped word follows its first letter
+    // (a vowel letter takes "an"; "an hour" and "a university" are rare enough among demographic words).
+    private static void FixArticle(StringBuilder rewritten, string next)
+    {
+        var n = rewritten.Length;
+        if (n < 2 || rewritten[n - 1] != ' ' || !char.IsLetter(next[0])) return;
+        var an = n >= 3 && rewritten[n - 2] is 'n' or 'N' && rewritten[n - 3] is 'a' or 'A' && (n == 3 || !char.IsLetter(rewritten[n - 4]));
+        var a = !an && rewritten[n - 2] is 'a' or 'A' && (n == 2 || !char.IsLetter(rewritten[n - 3]));
+        if (!an && !a) return;
+        var vowel = "aeiouAEIOU".Contains(next[0]);
+        if (a && vowel) rewritten.Insert(n - 1, next.Length > 1 && next.All(char.IsUpper) ? 'N' : 'n');
+        else if (an && !vowel) rewritten.Remove(n - 2, 1);
     }
 
     // "her" is "his" before the thing possessed and "him" as an object; "his" is "her" before a noun and "hers" alone.

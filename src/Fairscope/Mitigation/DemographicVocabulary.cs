@@ -18,23 +18,44 @@ public sealed record DemographicVocabulary(
     IReadOnlyDictionary<string, string> RaceWords,
     IReadOnlyDictionary<string, (int From, int To)> AgeBands)
 {
-    /// <summary>English gendered pronouns, kinship and role nouns, and titles. Occupational words that are also used
-    /// for everyone (actor, waiter, host) are left out, as in the built-in gender lexicon.</summary>
+    /// <summary>English gendered pronouns, kinship and role nouns, and titles: the shipped gender lexicon
+    /// (Mitigation/Lexicons/gender.yaml). Occupational words that are also used for everyone (actor, waiter, host) are
+    /// left out, as in the built-in gender lexicon.</summary>
     public static IReadOnlyList<(string Female, string Male)> EnglishGenderedWords { get; } =
-    [
-        ("she", "he"), ("her", "his"), ("her", "him"), ("hers", "his"), ("herself", "himself"),
-        ("woman", "man"), ("women", "men"), ("lady", "gentleman"), ("ladies", "gentlemen"), ("girl", "boy"), ("girls", "boys"),
-        ("female", "male"), ("females", "males"), ("madam", "sir"),
-        ("mother", "father"), ("mothers", "fathers"), ("mom", "dad"), ("moms", "dads"), ("mum", "dad"), ("mums", "dads"),
-        ("daughter", "son"), ("daughters", "sons"), ("sister", "brother"), ("sisters", "brothers"),
-        ("wife", "husband"), ("wives", "husbands"), ("aunt", "uncle"), ("aunts", "uncles"), ("niece", "nephew"), ("nieces", "nephews"),
-        ("grandmother", "grandfather"), ("grandmothers", "grandfathers"), ("grandma", "grandpa"),
-        ("granddaughter", "grandson"), ("granddaughters", "grandsons"),
-        ("girlfriend", "boyfriend"), ("girlfriends", "boyfriends"), ("bride", "groom"),
-        ("businesswoman", "businessman"), ("businesswomen", "businessmen"), ("chairwoman", "chairman"),
-        ("spokeswoman", "spokesman"), ("policewoman", "policeman"), ("policewomen", "policemen"), ("saleswoman", "salesman"),
-        ("Ms", "Mr"), ("Mrs", "Mr"),
-    ];
+        GenderPairs(CounterfactualLexicon.Shipped("gender"), "builtin:gender");
+
+    /// <summary>Further words per concept (religion, nationality, …, and race or age words beyond <see cref="RaceWords"/>):
+    /// concept → group → terms, where the terms at the same position in each group are counterparts.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string[]>> Terms { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string[]>>();
+
+    /// <summary>A vocabulary of <paramref name="lexicons"/>: gender's terms become <see cref="GenderedWords"/> (groups
+    /// female and male) and its names <see cref="FirstNames"/>; race's names become <see cref="Surnames"/> and its first
+    /// terms <see cref="RaceWords"/>; age's years become <see cref="AgeBands"/>; every other term goes to <see cref="Terms"/>.</summary>
+    public static DemographicVocabulary FromLexicons(IReadOnlyList<CounterfactualLexicon> lexicons)
+    {
+        var byConcept = lexicons.ToDictionary(l => l.Concept);
+        IReadOnlyDictionary<string, CounterfactualGroup> Groups(string concept) =>
+            byConcept.TryGetValue(concept, out var l) ? l.Groups : new Dictionary<string, CounterfactualGroup>();
+        var gender = byConcept.TryGetValue("gender", out var g) ? GenderPairs(g, "the gender lexicon") : [];
+        return new DemographicVocabulary(gender,
+            Groups("gender").Where(x => x.Value.Names.Count > 0).ToDictionary(x => x.Key, x => x.Value.Names.ToArray()),
+            Groups("race").Where(x => x.Value.Names.Count > 0).ToDictionary(x => x.Key, x => x.Value.Names.ToArray()),
+            Groups("race").Where(x => x.Value.Terms.Count > 0).ToDictionary(x => x.Key, x => x.Value.Terms[0]),
+            Groups("age").Where(x => x.Value.Years is not null).ToDictionary(x => x.Key, x => x.Value.Years!.Value))
+        {
+            Terms = lexicons.Where(l => l.Concept != "gender" && l.Groups.Values.Any(x => x.Terms.Count > 0))
+                .ToDictionary(l => l.Concept, l => (IReadOnlyDictionary<string, string[]>)l.Groups.ToDictionary(x => x.Key, x => x.Value.Terms.ToArray())),
+        };
+    }
+
+    private static (string Female, string Male)[] GenderPairs(CounterfactualLexicon gender, string origin)
+    {
+        if (gender.Groups.Keys.Order().SequenceEqual(["female", "male"]) is false
+            || gender.Groups["female"].Terms.Count != gender.Groups["male"].Terms.Count)
+            throw new FairscopeException($"{origin}: gender swaps need exactly the groups female and male with the same number of terms (counterparts by position)");
+        return [.. gender.Groups["female"].Terms.Zip(gender.Groups["male"].Terms)];
+    }
 
     /// <summary>The synthetic world's names, race words and age bands with <see cref="EnglishGenderedWords"/>: every
     /// demographic word a <see cref="SyntheticWorld"/> text contains.</summary>
