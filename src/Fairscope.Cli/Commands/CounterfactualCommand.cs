@@ -63,7 +63,9 @@ internal static class CounterfactualCommand
     private static string OptionsIdentity(string[] lexiconFiles, string[] concepts, int order, int max, string? reference)
     {
         var text = new StringBuilder().AppendJoin(',', concepts).Append('|').Append(order).Append('|').Append(max);
-        foreach (var file in lexiconFiles.Append(reference).OfType<string>())
+        // A reference may be an audit run folder: its results.json is what is read.
+        var referenceFile = reference is not null && Directory.Exists(reference) ? Path.Combine(reference, JsonReportWriter.FileName) : reference;
+        foreach (var file in lexiconFiles.Append(referenceFile).OfType<string>())
             text.Append('|').Append(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file))));
         return text.ToString();
     }

@@ -107,10 +107,15 @@ internal static class LaboratoryCommands
     }
 
     /// <summary>Comma-separated bias ratios; a non-number is a one-line error naming it.</summary>
-    internal static IReadOnlyList<double> ParseRatios(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r
-            : throw new FairscopeException($"--ratios: '{t}' is not a number; give ratios between 0 and 1, e.g. 0,0.25,0.5"))
-        .ToList();
+    internal static IReadOnlyList<double> ParseRatios(string text)
+    {
+        // + 0.0 turns -0 into 0, so "-0" names the same mix as "0".
+        var ratios = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) ? r + 0.0
+                : throw new FairscopeException($"--ratios: '{t}' is not a number; give ratios between 0 and 1, e.g. 0,0.25,0.5"))
+            .ToList();
+        return ratios.Count > 0 ? ratios : throw new FairscopeException("--ratios is empty; give ratios between 0 and 1, e.g. 0,0.25,0.5");
+    }
 
     private static string F(double? v) => v is { } x && double.IsFinite(x) ? x.ToString("0.000", CultureInfo.InvariantCulture) : "–";
 }

@@ -39,6 +39,9 @@ internal static class PreferencesCommand
             var run = await RunsCommand.AuditedRunAsync(store, ct) ?? throw new FairscopeException($"{path} holds no run");
             var suite = SuiteLoader.Parse(run.Spec.SuiteText, $"{path} (suite '{run.Spec.SuiteName}' as run)");
             if (suite.Modality != Suite.Text) throw new FairscopeException($"{path}: preferences are built from text runs only; suite '{suite.Name}' is an {suite.Modality} suite");
+            // Its answers replied to prompts changed by the intervention, but pairs are exported with the suite's prompts.
+            if (System.Text.Json.Nodes.JsonNode.Parse(run.Spec.Parameters)?["intervention"] is not null)
+                throw new FairscopeException($"{path}: run '{run.Spec.Name}' was audited with an --intervention, so its answers do not reply to the suite's prompts; build preferences from a run without one");
             var chosen = Attributes(suite, parse.GetValue(attributes) ?? [], path);
             var samples = await store.ReadSamplesAsync(run.Id, ct).ToListAsync(ct);
             var annotations = await store.ReadAnnotationsAsync(run.Id, ct).ToListAsync(ct);
@@ -56,7 +59,7 @@ internal static class PreferencesCommand
             var file = parse.GetValue(output) ?? Path.Combine(dir, kind == "csv" ? "preferences.csv" : "preferences.jsonl");
             await PreferenceExport.WriteAsync(pairs, kind, file);
             var balance = chosen.Select(a => PreferencePairs.Balance(pairs, prompts, a)).ToList();
-            var summary = Path.ChangeExtension(file, ".summary.json");
+            var summary = file + ".summary.json"; // beside the pairs, never in their place
             var candidates = prompts.SelectMany(p => p.Candidates).ToList();
             await ReportFile.WriteAsync(summary, writer => writer.WriteAsync(JsonSerializer.Serialize(new
             {

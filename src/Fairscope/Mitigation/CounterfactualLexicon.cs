@@ -16,17 +16,26 @@ public sealed record CounterfactualLexicon(string Concept, IReadOnlyDictionary<s
 
     /// <summary>The shipped lexicon of <paramref name="concept"/>, with the name lists of the annotators' lexicons
     /// (first-names.csv at a 0.99 share for gender, surnames.csv for race) where a group lists no names.</summary>
-    public static CounterfactualLexicon BuiltIn(string concept)
+    public static CounterfactualLexicon BuiltIn(string concept) => WithShippedNames(Shipped(concept));
+
+    // Groups that list no names get the annotators' name lists (gender: first names, race: surnames), also in a user's
+    // lexicon that replaces a shipped one, as docs/counterfactual.md promises.
+    private static CounterfactualLexicon WithShippedNames(CounterfactualLexicon lexicon)
     {
-        var lexicon = Shipped(concept);
-        var names = concept switch { "gender" => NameCues.FirstNames(0.99).NamesByCategory(), "race" => NameCues.Surnames().NamesByCategory(), _ => null };
+        var names = lexicon.Concept switch { "gender" => NameCues.FirstNames(0.99).NamesByCategory(), "race" => NameCues.Surnames().NamesByCategory(), _ => null };
         if (names is null) return lexicon;
+        // A name that is also a shipped term ("India", "German") would belong to two concepts and to neither's group.
+        var terms = ShippedTerms.Value;
         return lexicon with
         {
             Groups = lexicon.Groups.ToDictionary(g => g.Key,
-                g => g.Value.Names.Count > 0 || !names.TryGetValue(g.Key, out var list) ? g.Value : g.Value with { Names = list }),
+                g => g.Value.Names.Count > 0 || !names.TryGetValue(g.Key, out var list) ? g.Value
+                    : g.Value with { Names = [.. list.Where(n => !terms.Contains(n))] }),
         };
     }
+
+    private static readonly Lazy<HashSet<string>> ShippedTerms = new(() =>
+        BuiltInConcepts.Select(Shipped).SelectMany(l => l.Groups.Values).SelectMany(g => g.Terms).ToHashSet(StringComparer.OrdinalIgnoreCase));
 
     /// <summary>The shipped file of <paramref name="concept"/> as written, without name lists.</summary>
     internal static CounterfactualLexicon Shipped(string concept)
@@ -46,7 +55,7 @@ public sealed record CounterfactualLexicon(string Concept, IReadOnlyDictionary<s
             var (lexicon, extend) = Parse(File.ReadAllText(file), file);
             var index = lexicons.FindIndex(l => l.Concept == lexicon.Concept);
             if (index < 0) lexicons.Add(lexicon);
-            else lexicons[index] = extend ? lexicons[index].Extend(lexicon, file) : lexicon;
+            else lexicons[index] = extend ? lexicons[index].Extend(lexicon, file) : WithShippedNames(lexicon);
         }
         return lexicons;
     }

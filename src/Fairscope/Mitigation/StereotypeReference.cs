@@ -11,8 +11,9 @@ namespace Fairscope;
 /// summed over the prompts with that value. The anti-stereotype weight of a row that presents group g in context c is
 /// ASD's loss weight with a uniform desired distribution (<see cref="AntiStereotypeDebiasing"/>):
 /// <c>exp(−Skew) = (1/K) / p(g | c)</c>, K the groups listed for c (and g's attribute), p floored at
-/// <see cref="MinShare"/>. Its mean over rows drawn from the reference is 1; it is above 1 for anti-stereotypical rows
-/// and below 1 for stereotypical ones. Unknown contexts and groups weigh 1.
+/// <see cref="MinShare"/>. Its mean over rows drawn from the reference is the share of listed groups at or above the
+/// floor (1 when every group reaches it), so it is not normalised; it is above 1 for groups under the uniform share
+/// and below 1 for over-represented ones. Unknown contexts and groups weigh 1.
 /// </summary>
 public sealed class StereotypeReference
 {

@@ -31,7 +31,7 @@ public sealed class PreferencesCliTests
         ("p2", "He flies."),
     ];
 
-    private static async Task<string> AuditAsync(TempFolder temp)
+    internal static async Task<string> AuditAsync(TempFolder temp)
     {
         var replay = temp.File("out.jsonl", string.Concat(Outputs.Select(o => JsonSerializer.Serialize(new { prompt_id = o.Prompt, output = o.Output }) + "\n")));
         var output = temp.Sub("run");
@@ -59,7 +59,7 @@ public sealed class PreferencesCliTests
         Assert.Equal(3, lines[0].EnumerateObject().Count());
 
         // Chosen {female 1, male 1}: bias 0. Run: 6 female (refusal included), 4 male → f = (0.6, 0.4): bias 0.2.
-        var summary = JsonDocument.Parse(File.ReadAllText(temp.Sub("prefs.summary.json"))).RootElement;
+        var summary = JsonDocument.Parse(File.ReadAllText(temp.Sub("prefs.jsonl.summary.json"))).RootElement;
         Assert.Equal(2, summary.GetProperty("pairs").GetInt32());
         Assert.Equal(1, summary.GetProperty("refused").GetInt32());
         var gender = summary.GetProperty("attributes")[0];
@@ -127,7 +127,7 @@ public sealed class PreferencesCliTests
 
         Assert.True(exit == 0, errors);
         Assert.Equal("Describe a nurse.", JsonDocument.Parse(Assert.Single(File.ReadAllLines(temp.Sub("p.jsonl")))).RootElement.GetProperty("prompt").GetString());
-        var summary = JsonDocument.Parse(File.ReadAllText(temp.Sub("p.summary.json"))).RootElement;
+        var summary = JsonDocument.Parse(File.ReadAllText(temp.Sub("p.jsonl.summary.json"))).RootElement;
         Assert.Equal(1, summary.GetProperty("judge_rejected").GetInt32());
         Assert.Equal("j", summary.GetProperty("judge").GetString());
 
