@@ -6,13 +6,13 @@ using Spectre.Console;
 
 namespace Fairscope.Cli;
 
-/// <summary><c>fairscope counterfactual</c>: counterfactual variants of a JSONL or CSV data set (docs/counterfactual.md).</summary>
+/// <summary><c>fairscope counterfactual</c>: counterfactual variants of a JSONL, CSV or Parquet data set (docs/counterfactual.md).</summary>
 internal static class CounterfactualCommand
 {
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "A data set: .jsonl/.ndjson or .csv" };
-        var output = new Option<string>("--out") { Description = "Output file, in the input's format (resumes from OUT.partial)", Required = true };
+        var input = new Argument<string>("input") { Description = "A data set: .jsonl/.ndjson, .csv or .parquet" };
+        var output = new Option<string>("--out") { Description = "Output file, in the input's format (JSONL and CSV resume from OUT.partial)", Required = true };
         var fields = new Option<string[]>("--field") { Description = "A text field to rewrite; repeatable", Required = true, AllowMultipleArgumentsPerToken = false };
         var id = new Option<string?>("--id-field") { Description = "Field holding each row's id for cf_source_id (default: the row number)" };
         var lexicons = new Option<string[]>("--lexicon") { Description = "A concept lexicon YAML replacing (or with 'extend: true' extending) the shipped one of its concept; repeatable" };

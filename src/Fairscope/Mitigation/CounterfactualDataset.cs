@@ -8,16 +8,18 @@ using System.Text.Json;
 namespace Fairscope;
 
 /// <summary>
-/// Streams a JSONL or CSV data set through a <see cref="CounterfactualAugmenter"/> in bounded memory: each row is
+/// Streams a JSONL, CSV or Parquet data set through a <see cref="CounterfactualAugmenter"/> in bounded memory: each row is
 /// written as read (unless variants only) followed by its variants, with provenance columns <c>cf_source_id</c>,
 /// <c>cf_concepts</c> and <c>cf_swap</c>. Output goes to <c>OUT.partial</c>; every <see cref="CounterfactualJob.CheckpointEvery"/>
 /// rows (and on cancellation) <c>OUT.partial.checkpoint.json</c> records the rows read, the bytes written and the
 /// report so far, and a rerun with the same input and options truncates the partial file to those bytes and continues
-/// after those rows, producing the same bytes as an uninterrupted run. On success the partial file becomes OUT.
-/// Malformed rows (invalid JSON, a missing or non-text field, a wrong field count) are reported by file:line and
-/// skipped, or stop the run when strict; a CSV quoting error stops the run, as the rest cannot be split into rows.
+/// after those rows, producing the same bytes as an uninterrupted run (Parquet runs start over instead). On success the
+/// partial file becomes OUT.
+/// Malformed rows (invalid JSON, a missing or non-text field, a wrong field count, a null Parquet text) are reported by
+/// file:line (Parquet: file:row) and skipped, or stop the run when strict; a CSV quoting error stops the run, as the
+/// rest cannot be split into rows.
 /// </summary>
-public static class CounterfactualDataset
+public static partial class CounterfactualDataset
 {
     private const string Stage = "counterfactual (KiB read)";
     private const int BatchSize = 2048;
@@ -37,28 +39,31 @@ public static class CounterfactualDataset
         var partial = job.Output + ".partial";
         var checkpointPath = partial + ".checkpoint.json";
         var fingerprint = Fingerprint(job);
-        var resume = File.Exists(partial) && File.Exists(checkpointPath)
+        var resumable = format != "parquet";
+        var resume = resumable && File.Exists(partial) && File.Exists(checkpointPath)
             ? JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath)) : null;
         if (resume is not null && resume.Fingerprint != fingerprint)
             throw new FairscopeException($"{partial} was started from another input or with other options; rerun with the same ones to resume, or delete {partial} and {checkpointPath} to start over");
 
         var report = resume?.Report ?? new CounterfactualReport();
         using (var input = new FileStream(job.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-        using (var reader = new StreamReader(input, Encoding.UTF8, true, 1 << 16))
         using (var output = new FileStream(partial, resume is null ? FileMode.Create : FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16))
         {
             output.SetLength(resume?.Bytes ?? 0);
             output.Seek(0, SeekOrigin.End);
-            RowFormat rows = format == "csv" ? new CsvRows(job, output) : new JsonlRows(job, output);
+            RowFormat rows = format switch { "csv" => new CsvRows(job, output), "parquet" => new ParquetRows(job, output), _ => new JsonlRows(job, output) };
             long records = 0, saved = 0;
             var kib = (int)Math.Min(int.MaxValue, input.Length / 1024);
             void Save()
             {
                 rows.Flush();
                 output.Flush();
-                var temporary = checkpointPath + ".tmp";
-                File.WriteAllText(temporary, JsonSerializer.Serialize(new Checkpoint(fingerprint, records, output.Position, report)));
-                File.Move(temporary, checkpointPath, overwrite: true);
+                if (resumable)
+                {
+                    var temporary = checkpointPath + ".tmp";
+                    File.WriteAllText(temporary, JsonSerializer.Serialize(new Checkpoint(fingerprint, records, output.Position, report)));
+                    File.Move(temporary, checkpointPath, overwrite: true);
+                }
                 saved = records;
                 progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
@@ -71,20 +76,21 @@ public static class CounterfactualDataset
                     cancellationToken.ThrowIfCancellationRequested();
                 }
                 Process(job, rows, batch, records, report);
+                rows.Flush();
                 records += batch.Count;
                 batch.Clear();
                 if (records - saved >= job.CheckpointEvery) Save();
                 else progress?.Report(new RunProgress(Stage, (int)Math.Min(kib, input.Position / 1024), kib, (int)report.Malformed));
             }
             var skip = resume?.Records ?? 0;
-            foreach (var record in rows.Read(reader, writeHeader: resume is null))
+            foreach (var record in rows.Read(input, writeHeader: resume is null))
             {
                 if (records < skip) { records++; continue; }
                 batch.Add(record);
                 if (batch.Count == Math.Min(BatchSize, job.CheckpointEvery)) Flush();
             }
             if (batch.Count > 0) Flush();
-            rows.Flush();
+            rows.Complete();
             progress?.Report(new RunProgress(Stage, kib, kib, (int)report.Malformed));
         }
         File.Move(partial, job.Output, overwrite: true);
@@ -142,8 +148,8 @@ public static class CounterfactualDataset
     {
         ".jsonl" or ".ndjson" => "jsonl",
         ".csv" => "csv",
-        ".parquet" => throw new FairscopeException($"{path}: Parquet is not supported yet; convert it to JSONL or CSV (e.g. with DuckDB: COPY (FROM 'in.parquet') TO 'in.jsonl')"),
-        var other => throw new FairscopeException($"{path}: unknown data format '{other}'; use .jsonl, .ndjson or .csv"),
+        ".parquet" => "parquet",
+        var other => throw new FairscopeException($"{path}: unknown data format '{other}'; use .jsonl, .ndjson, .csv or .parquet"),
     };
 
     // The input file's identity and every option that shapes the output.
@@ -157,13 +163,14 @@ public static class CounterfactualDataset
 
     private sealed record Checkpoint(string Fingerprint, long Records, long Bytes, CounterfactualReport Report);
 
-    // A row as its format holds it (a JSON document, disposed once written; CSV fields), its texts, id and context.
+    // A row as its format holds it (a JSON document, disposed once written; CSV fields; Parquet values), its texts, id and context.
     private sealed record ParsedRow(object State, string[] Texts, string? Id, string? Context);
 
     // Reads records of one format and writes rows of it to the output stream.
     private abstract class RowFormat
     {
-        public abstract IEnumerable<(long Line, object Record)> Read(TextReader reader, bool writeHeader);
+        /// <summary>The records of <paramref name="input"/> with their line (or row) numbers.</summary>
+        public abstract IEnumerable<(long Line, object Record)> Read(Stream input, bool writeHeader);
 
         public abstract bool TryParse(object record, out ParsedRow row, out string error);
 
@@ -171,6 +178,9 @@ public static class CounterfactualDataset
 
         /// <summary>Hands everything written so far to the output stream.</summary>
         public abstract void Flush();
+
+        /// <summary>Flushes and ends the output (a Parquet footer).</summary>
+        public virtual void Complete() => Flush();
 
         protected static string[] Columns(CounterfactualJob job) => job.AntiStereotype is null ? Provenance : [.. Provenance, "cf_weight"];
     }
@@ -183,8 +193,9 @@ public static class CounterfactualDataset
         private readonly ArrayBufferWriter<byte> _buffer = new();
         private Utf8JsonWriter? _json;
 
-        public override IEnumerable<(long, object)> Read(TextReader reader, bool writeHeader)
+        public override IEnumerable<(long, object)> Read(Stream input, bool writeHeader)
         {
+            using var reader = new StreamReader(input, Encoding.UTF8, true, 1 << 16, leaveOpen: true);
             long line = 0;
             while (reader.ReadLine() is { } text)
             {
@@ -261,8 +272,9 @@ public static class CounterfactualDataset
         private int[] _fields = [];
         private int _id = -1, _context = -1, _width;
 
-        public override IEnumerable<(long, object)> Read(TextReader reader, bool writeHeader)
+        public override IEnumerable<(long, object)> Read(Stream input, bool writeHeader)
         {
+            using var reader = new StreamReader(input, Encoding.UTF8, true, 1 << 16, leaveOpen: true);
             var header = true;
             foreach (var (line, fields) in Csv.Read(reader, job.Input))
             {

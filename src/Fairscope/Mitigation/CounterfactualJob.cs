@@ -1,7 +1,7 @@
 namespace Fairscope;
 
-/// <summary>What <see cref="CounterfactualDataset.Run"/> does: the input and output files (JSONL or CSV, the same
-/// format), the text fields to rewrite and the augmenter that rewrites them.</summary>
+/// <summary>What <see cref="CounterfactualDataset.Run"/> does: the input and output files (JSONL, CSV or Parquet,
+/// the same format), the text fields to rewrite and the augmenter that rewrites them.</summary>
 public sealed record CounterfactualJob(string Input, string Output, IReadOnlyList<string> Fields, CounterfactualAugmenter Augmenter)
 {
     /// <summary>Field holding each row's id for the provenance column; null uses the 1-based row number.</summary>
@@ -25,6 +25,6 @@ public sealed record CounterfactualJob(string Input, string Output, IReadOnlyLis
     /// <summary>Identity of everything else that shapes the output (lexicons, order, …): a resumed run must match it.</summary>
     public string Options { get; init; } = "";
 
-    /// <summary>Input rows between resume checkpoints.</summary>
+    /// <summary>Input rows between resume checkpoints (JSONL and CSV; Parquet runs do not resume).</summary>
     public int CheckpointEvery { get; init; } = 10_000;
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Parquet;
+using Parquet.Schema;
 
 namespace Fairscope.Tests;
 
@@ -141,6 +143,78 @@ public sealed class CounterfactualDatasetTests : IDisposable
         (exit, errors) = await CliHarness.RunAsync("counterfactual", input, "--out", output, "--field", "text", "--concept", "caste");
         Assert.Equal(2, exit);
         Assert.Contains("unknown concept 'caste'", errors);
+    }
+
+    [Fact]
+    public async Task ParquetGivesTheJsonlRowsVariantsAndProvenanceOneRowGroupPerBatch()
+    {
+        // Nine rows in two row groups (5 + 4), row 5's text null; batches of four rows cross the row group boundary.
+        string? Text(int i) => i == 4 ? null : (i % 3) switch
+        {
+            0 => $"She is a nurse and her daughter is {20 + i} years old.",
+            1 => "The Muslim man prayed at the mosque.",
+            _ => $"Nothing to see in row {i}.",
+        };
+        var jsonl = _temp.File("in.jsonl", string.Concat(Enumerable.Range(0, 9).Select(i =>
+            JsonSerializer.Serialize(new { id = $"r{i}", text = Text(i), occupation = "nurse", n = i }) + "\n")));
+        var input = _temp.Sub("in.parquet");
+        var schema = new ParquetSchema(new DataField<string>("id"), new DataField<string>("text"), new DataField<string>("occupation"), new DataField<int>("n"), new DataField<double?>("score"));
+        await using (var stream = File.Create(input))
+        await using (var writer = await ParquetWriter.CreateAsync(schema, stream))
+            foreach (var rows in new[] { Enumerable.Range(0, 5).ToArray(), Enumerable.Range(5, 4).ToArray() })
+            {
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync(schema.DataFields[0], rows.Select(i => $"r{i}").ToArray());
+                await group.WriteAsync(schema.DataFields[1], rows.Select(Text).ToArray());
+                await group.WriteAsync(schema.DataFields[2], rows.Select(_ => "nurse").ToArray());
+                await group.WriteAsync<int>(schema.DataFields[3], rows);
+                await group.WriteAsync<double>(schema.DataFields[4], rows.Select(i => i == 0 ? null : (double?)i / 2).ToArray());
+            }
+
+        var job = new CounterfactualJob(jsonl, _temp.Sub("out.jsonl"), ["text"], Augmenter) { IdField = "id", Seed = 5, CheckpointEvery = 4 };
+        var expectedReport = CounterfactualDataset.Run(job);
+        var expected = File.ReadAllLines(job.Output).Select(l => JsonNode.Parse(l)!)
+            .Select(r => ((string)r["text"]!, (int)r["n"]!, (string)r["cf_source_id"]!, (string)r["cf_concepts"]!, (string)r["cf_swap"]!)).ToList();
+        var output = _temp.Sub("out.parquet");
+        var report = CounterfactualDataset.Run(job with { Input = input, Output = output });
+
+        Assert.Equal(JsonSerializer.Serialize(expectedReport).Replace(jsonl, input).Replace("is missing or not text", "is null"), JsonSerializer.Serialize(report));
+        Assert.Equal($"{input}:5: field 'text' is null", Assert.Single(report.MalformedRows));
+        await using var reader = await ParquetReader.CreateAsync(output);
+        Assert.Equal(["id", "text", "occupation", "n", "score", "cf_source_id", "cf_concepts", "cf_swap"], reader.Schema.DataFields.Select(f => f.Name));
+        Assert.Equal(typeof(int), reader.Schema.DataFields[3].ClrType);
+        Assert.Equal(3, reader.RowGroupCount);
+        var actual = new List<(string, int, string, string, string)>();
+        for (var g = 0; g < reader.RowGroupCount; g++)
+        {
+            using var group = reader.OpenRowGroupReader(g);
+            var columns = new string?[8][];
+            foreach (var c in new[] { 1, 5, 6, 7 })
+                await group.ReadAsync(reader.Schema.DataFields[c], (columns[c] = new string?[group.RowCount]).AsMemory());
+            var n = new int[group.RowCount];
+            await group.ReadAsync<int>(reader.Schema.DataFields[3], n.AsMemory());
+            var score = new double?[group.RowCount];
+            await group.ReadAsync<double>(reader.Schema.DataFields[4], score.AsMemory());
+            Assert.Equal(n.Select(i => i == 0 ? null : (double?)i / 2), score);
+            actual.AddRange(Enumerable.Range(0, n.Length).Select(i => (columns[1]![i]!, n[i], columns[5]![i]!, columns[6]![i]!, columns[7]![i]!)));
+        }
+        Assert.Equal(expected, actual);
+        Assert.Contains(actual, r => r.Item5 == "gender:female>male" && r.Item1 == "He is a nurse and his son is 20 years old.");
+    }
+
+    [Fact]
+    public async Task AParquetTextFieldMustBeAStringColumn()
+    {
+        var input = _temp.Sub("in.parquet");
+        var schema = new ParquetSchema(new DataField<int>("text"));
+        await using (var stream = File.Create(input))
+        await using (var writer = await ParquetWriter.CreateAsync(schema, stream))
+        {
+            using var group = writer.CreateRowGroup();
+            await group.WriteAsync<int>(schema.DataFields[0], new[] { 1, 2 });
+        }
+        var error = Assert.Throws<FairscopeException>(() => CounterfactualDataset.Run(new CounterfactualJob(input, _temp.Sub("out.parquet"), ["text"], Augmenter)));
+        Assert.Equal($"{input}: column 'text' holds Int32, not strings; --field must name string columns", error.Message);
     }
 
     // Reports each progress update synchronously (Progress<T> would post to the thread pool).
