@@ -40,8 +40,7 @@ public static partial class CounterfactualDataset
         var checkpointPath = partial + ".checkpoint.json";
         var fingerprint = Fingerprint(job);
         var resumable = format != "parquet";
-        var resume = resumable && File.Exists(partial) && File.Exists(checkpointPath)
-            ? JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(checkpointPath)) : null;
+        var resume = resumable && File.Exists(partial) && File.Exists(checkpointPath) ? ReadCheckpoint(checkpointPath, partial) : null;
         if (resume is not null && resume.Fingerprint != fingerprint)
             throw new FairscopeException($"{partial} was started from another input or with other options; rerun with the same ones to resume, or delete {partial} and {checkpointPath} to start over");
 
@@ -156,12 +155,22 @@ public static partial class CounterfactualDataset
     private static string Fingerprint(CounterfactualJob job)
     {
         var file = new FileInfo(job.Input);
-        var identity = string.Join('\n', Path.GetFullPath(job.Input), file.Length, file.LastWriteTimeUtc.Ticks, string.Join(',', job.Fields), job.IdField,
+        // The version too: shipped lexicons and rules may differ between versions, and one file must not mix them.
+        var identity = string.Join('\n', FairscopeInfo.Version, Path.GetFullPath(job.Input), file.Length, file.LastWriteTimeUtc.Ticks, string.Join(',', job.Fields), job.IdField,
             job.Seed, job.Strict, job.VariantsOnly, job.AntiStereotype is not null, job.ContextField, job.Options);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..16];
     }
 
     private sealed record Checkpoint(string Fingerprint, long Records, long Bytes, CounterfactualReport Report);
+
+    private static Checkpoint ReadCheckpoint(string path, string partial)
+    {
+        try { return JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(path)) ?? throw new JsonException("empty"); }
+        catch (JsonException e)
+        {
+            throw new FairscopeException($"{path}: the checkpoint is damaged or from another version ({e.Message.Split('.')[0]}); delete it and {partial} to start over");
+        }
+    }
 
     // A row as its format holds it (a JSON document, disposed once written; CSV fields; Parquet values), its texts, id and context.
     private sealed record ParsedRow(object State, string[] Texts, string? Id, string? Context);

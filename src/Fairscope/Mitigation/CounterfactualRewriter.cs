@@ -155,11 +155,14 @@ public sealed class CounterfactualRewriter
     private static void FixArticle(StringBuilder rewritten, string next)
     {
         var n = rewritten.Length;
-        if (n < 2 || rewritten[n - 1] != ' ' || !char.IsLetter(next[0])) return;
+        if (n < 2 || rewritten[n - 1] != ' ' || !char.IsLetterOrDigit(next[0])) return;
         var an = n >= 3 && rewritten[n - 2] is 'n' or 'N' && rewritten[n - 3] is 'a' or 'A' && (n == 3 || !char.IsLetter(rewritten[n - 4]));
         var a = !an && rewritten[n - 2] is 'a' or 'A' && (n == 2 || !char.IsLetter(rewritten[n - 3]));
         if (!an && !a) return;
-        var vowel = "aeiouAEIOU".Contains(next[0]);
+        // By sound: "an 18-year-old", "an 80-year-old", "an 11-year-old"; "a 45-year-old".
+        var vowel = char.IsDigit(next[0])
+            ? next[0] == '8' || (next.StartsWith("11", StringComparison.Ordinal) || next.StartsWith("18", StringComparison.Ordinal)) && (next.Length == 2 || !char.IsDigit(next[2]))
+            : "aeiouAEIOU".Contains(next[0]);
         if (a && vowel) rewritten.Insert(n - 1, next.Length > 1 && next.All(char.IsUpper) ? 'N' : 'n');
         else if (an && !vowel) rewritten.Remove(n - 2, 1);
     }

@@ -30,6 +30,22 @@ public sealed class CounterfactualAugmenterTests
     public void OtherConceptsSwapByPositionAndFixTheArticle(string text, string concept, string group, string expected) =>
         Assert.Equal(expected, Rewriter.Rewrite(text, DemographicProfile.For(new Dictionary<string, string> { [concept] = group }), new Random(2)));
 
+    [Theory]
+    [InlineData("older")]
+    [InlineData("young")]
+    [InlineData("middle_aged")]
+    public void ARedrawnAgeTakesTheArticleItsNumberIsSaidWith(string group)
+    {
+        for (var seed = 0; seed < 50; seed++)
+        {
+            var text = Rewriter.Rewrite("She is an 18-year-old nurse.", DemographicProfile.For(new Dictionary<string, string> { ["age"] = group }), new Random(seed));
+            var m = System.Text.RegularExpressions.Regex.Match(text, @"^She is (a|an) (\d+)-year-old nurse\.$");
+            Assert.True(m.Success, text);
+            var years = m.Groups[2].Value;
+            Assert.Equal(years.StartsWith('8') || years is "11" or "18" ? "an" : "a", m.Groups[1].Value);
+        }
+    }
+
     [Fact]
     public void OrderTwoAddsTheIntersectionsAndProvenanceSaysWhatWasSwapped()
     {
