@@ -55,7 +55,13 @@ public sealed class FairPromptingChatClient : DelegatingChatClient
             options = options.Clone();
             options.AdditionalProperties!.Remove(SampleRequest.IndexProperty);
         }
-        if (_options.Intervention == Intervention.Ethical) list.Insert(0, new(ChatRole.System, _options.Instruction));
+        if (_options.Intervention == Intervention.Ethical)
+        {
+            // One system message: some chat templates reject or drop a second one, so the instruction goes before the caller's.
+            var system = list.FindIndex(m => m.Role == ChatRole.System);
+            if (system < 0) list.Insert(0, new(ChatRole.System, _options.Instruction));
+            else list[system] = new(ChatRole.System, _options.Instruction + "\n\n" + list[system].Text);
+        }
         if (_balanced is not null)
         {
             var last = list.FindLastIndex(m => m.Role == ChatRole.User);

@@ -69,6 +69,20 @@ public sealed class FairPromptingChatClientTests
     }
 
     [Fact]
+    public async Task EthicalInstructionJoinsAnExistingSystemMessageInsteadOfAddingASecond()
+    {
+        await using var server = await FakeOpenAIServer.StartAsync(r => new FakeReply.Text("ok"));
+        using var client = new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential("k"), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(server.BaseUrl) })
+            .GetChatClient("m").AsIChatClient().AsBuilder().UseFairPrompting(new FairPromptingOptions(Intervention.Ethical, [])).Build();
+
+        await client.GetResponseAsync([new(ChatRole.System, "Be brief."), new(ChatRole.User, "Describe a nurse.")]);
+
+        var messages = Assert.Single(server.Received).Messages!;
+        Assert.Equal(2, messages.Count);
+        Assert.Equal(("system", new FairPromptingOptions(Intervention.Ethical, []).Instruction + "\n\nBe brief."), messages[0]);
+    }
+
+    [Fact]
     public async Task SelfDebiasingRevisesTheDraftInASecondRequest()
     {
         var review = new FairPromptingOptions(Intervention.SelfDebias, []).ReviewInstruction;
