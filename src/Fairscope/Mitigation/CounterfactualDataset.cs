@@ -278,7 +278,7 @@ public static partial class CounterfactualDataset
     private sealed class CsvRows(CounterfactualJob job, Stream output) : RowFormat
     {
         private readonly StreamWriter _writer = new(output, new UTF8Encoding(false), 1 << 16);
-        private int[] _fields = [];
+        private int[] _fields = [], _kept = [];
         private int _id = -1, _context = -1, _width;
 
         public override IEnumerable<(long, object)> Read(Stream input, bool writeHeader)
@@ -295,7 +295,9 @@ public static partial class CounterfactualDataset
                 if (job.IdField is not null) _id = Column(job.IdField);
                 if (job.ContextField is not null) _context = Column(job.ContextField);
                 _width = fields.Count;
-                if (writeHeader) Csv.WriteRecord(_writer, [.. fields, .. Columns(job)]);
+                // An earlier run's provenance columns are replaced, as for JSONL, not repeated.
+                _kept = [.. Enumerable.Range(0, fields.Count).Where(i => !Columns(job).Contains(fields[i]))];
+                if (writeHeader) Csv.WriteRecord(_writer, [.. _kept.Select(i => fields[i]), .. Columns(job)]);
             }
         }
 
@@ -312,7 +314,7 @@ public static partial class CounterfactualDataset
         {
             var fields = ((List<string>)row.State).ToArray();
             for (var i = 0; i < texts.Count; i++) fields[_fields[i]] = texts[i];
-            Csv.WriteRecord(_writer, [.. fields, .. provenance]);
+            Csv.WriteRecord(_writer, [.. _kept.Select(i => fields[i]), .. provenance]);
         }
 
         public override void Flush() => _writer.Flush();

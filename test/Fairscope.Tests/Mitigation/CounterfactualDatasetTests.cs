@@ -60,6 +60,16 @@ public sealed class CounterfactualDatasetTests : IDisposable
         Assert.Equal(["1", "nurse", "He said, \"fine\".", "He agreed.", "1", "gender", "gender:female+male>male", "2.5"], records[3]);
         Assert.Equal(["2", "nurse", "multi\nline, no terms", "ok", "2", "", "", "1"], records[4]);
         Assert.Equal(5, records.Count);
+
+        // A second pass over the output replaces the provenance columns instead of repeating them.
+        var again = _temp.Sub("again.csv");
+        CounterfactualDataset.Run(new CounterfactualJob(output, again, ["text"], new CounterfactualAugmenter(CounterfactualLexicon.Load([])))
+        {
+            AntiStereotype = StereotypeReference.Load(reference),
+            ContextField = "occupation",
+        });
+        using var second = new StreamReader(again);
+        Assert.Equal(["id", "occupation", "text", "answer", "cf_source_id", "cf_concepts", "cf_swap", "cf_weight"], Csv.Read(second, again).First().Fields);
     }
 
     [Fact]
