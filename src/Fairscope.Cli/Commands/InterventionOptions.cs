@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
@@ -58,19 +57,10 @@ internal sealed class InterventionOptions
     public AuditResult? LoadBaseline(ParseResult parse, Suite suite, long seed)
     {
         if (parse.GetValue(Baseline) is not { } folder) return null;
-        var path = Path.Combine(folder, JsonReportWriter.FileName);
-        if (!File.Exists(path)) throw new FairscopeException($"--baseline {folder} holds no {JsonReportWriter.FileName}: give the folder of an audited run");
-        AuditResult? baseline;
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            baseline = document.RootElement.GetProperty("result").Deserialize<AuditResult>(JsonReportWriter.Options);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new FairscopeException($"--baseline {path} is not a Fairscope results file ({e.Message})");
-        }
-        if (baseline?.Run is not { } run) throw new FairscopeException($"--baseline {path} is not a Fairscope results file");
+        AuditResult baseline;
+        try { baseline = JsonReportWriter.Read(folder); }
+        catch (FairscopeException e) { throw new FairscopeException($"--baseline: {e.Message}", e); }
+        var run = baseline.Run;
         if (run.Suite != suite.Name) throw new FairscopeException($"--baseline run '{run.Name}' audited suite '{run.Suite}', not '{suite.Name}'");
         if (run.Seed != seed) throw new FairscopeException($"--baseline run '{run.Name}' has seed {run.Seed}, not {seed}: compare runs with the same prompts and seeds");
         return baseline;

@@ -81,20 +81,7 @@ internal static class PreferencesCommand
             $"--attribute: {path} measures no attribute '{n}'; use one of {string.Join(", ", suite.Attributes.Select(a => a.Name))}")).ToList();
 
     // The annotators whose labels the audit's results.json used, in priority order.
-    private static IReadOnlyList<AnnotatorSummary> Annotators(string dir)
-    {
-        var path = Path.Combine(dir, JsonReportWriter.FileName);
-        if (!File.Exists(path)) throw new FairscopeException($"{path} does not exist; run 'fairscope report {dir}' to label the samples first");
-        try
-        {
-            using var json = JsonDocument.Parse(File.ReadAllText(path));
-            return json.RootElement.GetProperty("result").GetProperty("annotators").Deserialize<List<AnnotatorSummary>>(JsonReportWriter.Options)!;
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new FairscopeException($"{path}:1: not a Fairscope results.json ({e.Message.Split('\n')[0]}); rerun 'fairscope report {dir}'");
-        }
-    }
+    private static IReadOnlyList<AnnotatorSummary> Annotators(string dir) => JsonReportWriter.Read(dir).Annotators;
 
     private static void Print(IReadOnlyList<PreferenceBalance> balance)
     {

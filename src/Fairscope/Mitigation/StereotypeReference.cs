@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace Fairscope;
 
@@ -73,20 +72,13 @@ public sealed class StereotypeReference
     // Per prompt: every slot value is a context; the labelled counts of each plain attribute (not intersections, not unknown).
     private static void ReadAudit(string path, Action<string, string, string, double> add)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var prompts = document.RootElement.GetProperty("result").GetProperty("prompts");
-            foreach (var prompt in prompts.EnumerateArray())
-                foreach (var slot in prompt.GetProperty("slots").EnumerateObject())
-                    foreach (var attribute in prompt.GetProperty("attributes").EnumerateObject().Where(a => !a.Name.Contains("_x_", StringComparison.Ordinal)))
-                        foreach (var count in attribute.Value.GetProperty("counts").EnumerateObject().Where(c => c.Name != "unknown"))
-                            add(slot.Value.GetString()!, attribute.Name, count.Name, count.Value.GetDouble());
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new FairscopeException($"{path}: not an audit results.json (docs/results-schema.md): {e.Message.Split('\n')[0]}");
-        }
+        var result = JsonReportWriter.Read(path);
+        var plain = result.Attributes.Where(a => a.Components.Count == 0).Select(a => a.Name).ToHashSet();
+        foreach (var prompt in result.Prompts)
+            foreach (var slot in prompt.Slots.Values)
+                foreach (var (attribute, counts) in prompt.Attributes.Where(a => plain.Contains(a.Key)))
+                    foreach (var (group, n) in counts.Counts.Where(c => c.Key != DemographicAttribute.Unknown))
+                        add(slot, attribute, group, n);
     }
 
     /// <summary>The weight of a row in <paramref name="context"/> presenting <paramref name="groups"/> (concept → group):

@@ -85,7 +85,7 @@ public sealed class InterventionCliTests
     [Theory]
     [InlineData("--intervention bogus", "--intervention 'bogus' must be balanced, ethical or self-debias")]
     [InlineData("--provider replay --replay x.jsonl --intervention ethical", "works through a chat or image endpoint (--provider openai, openai-images or a1111), not replay")]
-    [InlineData("--model m --baseline no-such-folder", "--baseline no-such-folder holds no results.json")]
+    [InlineData("--model m --baseline no-such-folder", "--baseline: no-such-folder does not exist")]
     public async Task BadOptionsAreOneLineErrors(string options, string message)
     {
         using var temp = new TempFolder();

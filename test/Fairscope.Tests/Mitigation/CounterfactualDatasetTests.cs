@@ -77,7 +77,8 @@ public sealed class CounterfactualDatasetTests : IDisposable
     {
         var run = Directory.CreateDirectory(_temp.Sub("run")).FullName;
         File.WriteAllText(Path.Combine(run, "results.json"), """
-            {"result": {"prompts": [
+            {"result": {"run": {"name": "r"}, "attributes": [{"name": "gender", "components": []}, {"name": "race", "components": []},
+              {"name": "gender_x_race", "components": ["gender", "race"]}], "prompts": [
               {"id": "p1", "slots": {"occupation": "nurse"}, "attributes": {
                 "gender": {"counts": {"female": 8, "male": 1, "unknown": 5}},
                 "race": {"counts": {"white": 2, "black": 2, "asian": 0, "hispanic": 0, "unknown": 0}},
@@ -93,7 +94,7 @@ public sealed class CounterfactualDatasetTests : IDisposable
         Assert.Equal(1, reference.Weight("nurse", new Dictionary<string, string> { ["religion"] = "jewish" }));
 
         File.WriteAllText(Path.Combine(run, "results.json"), "{\"result\": {}}");
-        Assert.Contains("not an audit results.json", Assert.Throws<FairscopeException>(() => StereotypeReference.Load(run)).Message);
+        Assert.Contains("not a Fairscope results.json", Assert.Throws<FairscopeException>(() => StereotypeReference.Load(run)).Message);
     }
 
     [Fact]

@@ -26,6 +26,24 @@ public sealed class JsonReportWriter : IReportWriter
         return document.ToJsonString(Options);
     }
 
+    /// <summary>The analysis in a run folder's results.json (or that file itself), for commands that build on an audit;
+    /// throws a one-line error naming the file when it is missing or not a Fairscope results file.</summary>
+    public static AuditResult Read(string folderOrFile)
+    {
+        var path = Directory.Exists(folderOrFile) ? Path.Combine(folderOrFile, FileName) : folderOrFile;
+        if (!File.Exists(path)) throw new FairscopeException($"{path} does not exist: give an audited run folder (its results.json is written by 'fairscope audit' and 'fairscope report')");
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.GetProperty("result").Deserialize<AuditResult>(Options) is { Run: not null, Prompts: not null, Attributes: not null } result
+                ? result : throw new JsonException("no run, prompts or attributes");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or NotSupportedException)
+        {
+            throw new FairscopeException($"{path}: not a Fairscope results.json (docs/results-schema.md): {e.Message.Split('\n')[0]}");
+        }
+    }
+
     /// <inheritdoc />
     public async Task<string> WriteAsync(ReportInput input, string folder, CancellationToken cancellationToken = default)
     {
