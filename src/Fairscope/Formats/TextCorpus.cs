@@ -5,12 +5,17 @@ namespace Fairscope;
 /// <summary>A data set of texts read from JSONL (one JSON object a line) or CSV (a header row), one field of each record.</summary>
 public static class TextCorpus
 {
-    /// <summary>The <paramref name="field"/> of every record of <paramref name="path"/> (<c>.csv</c> is read as CSV, anything
-    /// else as JSONL); errors name the file and line.</summary>
+    /// <summary>The <paramref name="field"/> of every record of <paramref name="path"/> (<c>.csv</c> as CSV, <c>.jsonl</c> or
+    /// <c>.ndjson</c> as one JSON object per line); errors name the file and line.</summary>
     public static IReadOnlyList<string> Read(string path, string field)
     {
         if (!File.Exists(path)) throw new FairscopeException($"{path} does not exist");
-        var texts = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? ReadCsv(path, field) : ReadJsonLines(path, field);
+        var texts = Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" => ReadCsv(path, field),
+            ".jsonl" or ".ndjson" => ReadJsonLines(path, field),
+            var other => throw new FairscopeException($"{path}: unknown data format '{other}'; use .jsonl, .ndjson or .csv"),
+        };
         return texts.Count > 0 ? texts : throw new FairscopeException($"{path}:1: holds no records; give one JSON object (or CSV row) per text");
     }
 
