@@ -86,7 +86,7 @@ public static class PreferencePairs
     /// <summary>
     /// Group balance of the pairs of <paramref name="attribute"/>: chosen and rejected group counts, and the bias score
     /// (<see cref="BiasMetrics.BiasScore"/>) and total-variation distance to the target (<see cref="BiasMetrics.TotalVariation"/>) of
-    /// the chosen answers pooled over prompts, beside the same of all the run's samples with a declared group. Pooled, not a
+    /// the chosen answers pooled over prompts, beside the same of all the run's answered (not refused) samples with a declared group. Pooled, not a
     /// mean over prompts as in results.json: a prompt's chosen answers come from its under-represented groups by construction,
     /// so what matters for training is the composition of the whole set.
     /// </summary>
@@ -95,7 +95,9 @@ public static class PreferencePairs
         var own = pairs.Where(p => p.Attribute == attribute.Name).ToList();
         var chosen = GroupCounts.From(attribute, own.Select(p => p.Chosen.Group));
         var rejected = GroupCounts.From(attribute, own.Select(p => p.Rejected.Group));
-        var run = GroupCounts.From(attribute, prompts.SelectMany(p => p.Candidates).Select(s => s.Groups.GetValueOrDefault(attribute.Name) ?? DemographicAttribute.Unknown));
+        // Refusals never enter a pair, so they stay out of the run's side too: like compared with like.
+        var run = GroupCounts.From(attribute, prompts.SelectMany(p => p.Candidates).Where(s => !s.Refused)
+            .Select(s => s.Groups.GetValueOrDefault(attribute.Name) ?? DemographicAttribute.Unknown));
         var target = attribute.Categories.Select(c => attribute.Target[c]).ToArray();
         double? Bias(GroupCounts c) => GroupCounts.KnownFrequencies(c.Counts) is { } f ? BiasMetrics.BiasScore(f) : null;
         double? Tv(GroupCounts c) => GroupCounts.KnownFrequencies(c.Counts) is { } f ? BiasMetrics.TotalVariation(f, target) : null;

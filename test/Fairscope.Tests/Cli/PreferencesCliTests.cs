@@ -58,7 +58,7 @@ public sealed class PreferencesCliTests
         Assert.NotEqual("He flies.", lines[1].GetProperty("rejected").GetString());
         Assert.Equal(3, lines[0].EnumerateObject().Count());
 
-        // Chosen {female 1, male 1}: bias 0. Run: 6 female (refusal included), 4 male → f = (0.6, 0.4): bias 0.2.
+        // Chosen {female 1, male 1}: bias 0. Run, answered samples: 5 female (the refusal left out), 4 male → f = (5/9, 4/9): bias 1/9.
         var summary = JsonDocument.Parse(File.ReadAllText(temp.Sub("prefs.jsonl.summary.json"))).RootElement;
         Assert.Equal(2, summary.GetProperty("pairs").GetInt32());
         Assert.Equal(1, summary.GetProperty("refused").GetInt32());
@@ -66,7 +66,7 @@ public sealed class PreferencesCliTests
         Assert.Equal(1, gender.GetProperty("chosen").GetProperty("male").GetInt32());
         Assert.Equal(1, gender.GetProperty("rejected").GetProperty("female").GetInt32());
         Assert.Equal(0.0, gender.GetProperty("chosen_bias_score").GetDouble(), 12);
-        Assert.Equal(0.2, gender.GetProperty("run_bias_score").GetDouble(), 12);
+        Assert.Equal(1.0 / 9, gender.GetProperty("run_bias_score").GetDouble(), 12);
 
         Assert.Equal(0, (await CliHarness.RunAsync("preferences", run, "--format", "openai", "--out", temp.Sub("openai.jsonl"), "--seed", "1")).Exit);
         var openai = JsonDocument.Parse(File.ReadAllLines(temp.Sub("openai.jsonl"))[0]).RootElement;

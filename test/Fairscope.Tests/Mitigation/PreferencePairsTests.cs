@@ -90,15 +90,16 @@ public sealed class PreferencePairsTests
 
         var balance = PreferencePairs.Balance(pairs, [prompt], Gender);
 
-        // Chosen: one male → f = (0, 1): bias 1, TV to (½, ½) = ½. Run: 5 female, 2 male known → f = (5/7, 2/7): bias 3/7, TV 3/14.
+        // Chosen: one male → f = (0, 1): bias 1, TV to (½, ½) = ½. Run, answered samples with a known group (the refused male
+        // left out, as from the pairs): 5 female, 1 male → f = (5/6, 1/6): bias 2/3, TV 1/3.
         Assert.Equal(1, balance.Pairs);
         Assert.Equal(new Dictionary<string, int> { ["female"] = 0, ["male"] = 1 }, balance.Chosen);
         Assert.Equal(new Dictionary<string, int> { ["female"] = 1, ["male"] = 0 }, balance.Rejected);
         Assert.Equal(1.0, balance.ChosenBiasScore!.Value, 12);
         Assert.Equal(1.0, balance.RejectedBiasScore!.Value, 12);
-        Assert.Equal(3.0 / 7, balance.RunBiasScore!.Value, 12);
+        Assert.Equal(2.0 / 3, balance.RunBiasScore!.Value, 12);
         Assert.Equal(0.5, balance.ChosenTvTarget!.Value, 12);
-        Assert.Equal(3.0 / 14, balance.RunTvTarget!.Value, 12);
+        Assert.Equal(1.0 / 3, balance.RunTvTarget!.Value, 12);
     }
 
     [Fact]
