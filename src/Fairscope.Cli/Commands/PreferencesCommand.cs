@@ -57,7 +57,9 @@ internal static class PreferencesCommand
             }
             var kind = parse.GetValue(format)!;
             var file = parse.GetValue(output) ?? Path.Combine(dir, kind == "csv" ? "preferences.csv" : "preferences.jsonl");
-            await PreferenceExport.WriteAsync(pairs, kind, file);
+            // The audit's system message, if any (GenerationOptions in the run's parameters), goes with every prompt.
+            var systemPrompt = System.Text.Json.Nodes.JsonNode.Parse(run.Spec.Parameters)?["SystemPrompt"]?.GetValue<string>();
+            await PreferenceExport.WriteAsync(pairs, kind, file, systemPrompt);
             var balance = chosen.Select(a => PreferencePairs.Balance(pairs, prompts, a)).ToList();
             var summary = file + ".summary.json"; // beside the pairs, never in their place
             var candidates = prompts.SelectMany(p => p.Candidates).ToList();

@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Fairscope;
 
 /// <summary>Writes preference pairs for trainers: <c>trl</c> is TRL's standard preference format for DPOTrainer
-/// (<c>{"prompt","chosen","rejected"}</c>, one JSON object a line); <c>openai</c> is OpenAI's preference fine-tuning
-/// (DPO) format (<c>{"input":{"messages":[user]},"preferred_output":[assistant],"non_preferred_output":[assistant]}</c>);
+/// (<c>{"prompt","chosen","rejected"}</c>, one JSON object a line; its conversational form, with message lists, when the run
+/// had a system prompt, so the trainer sees what the model saw); <c>openai</c> is OpenAI's preference fine-tuning (DPO)
+/// format (<c>{"input":{"messages":[system?, user]},"preferred_output":[assistant],"non_preferred_output":[assistant]}</c>);
 /// <c>csv</c> is one pair a row with its prompt id, attribute, groups and sample indices.</summary>
 public static class PreferenceExport
 {
@@ -13,11 +14,12 @@ public static class PreferenceExport
 
     private static readonly JsonSerializerOptions Line = new() { WriteIndented = false };
 
-    /// <summary>Writes <paramref name="pairs"/> to <paramref name="path"/> in <paramref name="format"/>.</summary>
-    public static Task WriteAsync(IReadOnlyList<PreferencePair> pairs, string format, string path)
+    /// <summary>Writes <paramref name="pairs"/> to <paramref name="path"/> in <paramref name="format"/>; <paramref name="systemPrompt"/>
+    /// is the audit's system message, if it had one.</summary>
+    public static Task WriteAsync(IReadOnlyList<PreferencePair> pairs, string format, string path, string? systemPrompt = null)
     {
         if (!Formats.Contains(format)) throw new FairscopeException($"--format: unknown format '{format}'; use {string.Join(", ", Formats)}");
-        return ReportFile.WriteAsync(path, writer => format == "csv" ? WriteCsv(pairs, writer) : WriteJsonLines(pairs, format, writer));
+        return ReportFile.WriteAsync(path, writer => format == "csv" ? WriteCsv(pairs, writer) : WriteJsonLines(pairs, format, systemPrompt, writer));
     }
 
     private static Task WriteCsv(IReadOnlyList<PreferencePair> pairs, TextWriter writer)
@@ -29,17 +31,28 @@ public static class PreferenceExport
         return Task.CompletedTask;
     }
 
-    private static async Task WriteJsonLines(IReadOnlyList<PreferencePair> pairs, string format, TextWriter writer)
+    private static async Task WriteJsonLines(IReadOnlyList<PreferencePair> pairs, string format, string? systemPrompt, TextWriter writer)
     {
+        Dictionary<string, string>[] Input(PreferencePair p) =>
+            systemPrompt is null ? [Message("user", p.Prompt)] : [Message("system", systemPrompt), Message("user", p.Prompt)];
         foreach (var p in pairs)
-            await writer.WriteLineAsync(format == "trl"
-                ? JsonSerializer.Serialize(new Dictionary<string, string> { ["prompt"] = p.Prompt, ["chosen"] = p.Chosen.Output, ["rejected"] = p.Rejected.Output }, Line)
-                : JsonSerializer.Serialize(new
+            await writer.WriteLineAsync(format switch
+            {
+                "trl" when systemPrompt is null =>
+                    JsonSerializer.Serialize(new Dictionary<string, string> { ["prompt"] = p.Prompt, ["chosen"] = p.Chosen.Output, ["rejected"] = p.Rejected.Output }, Line),
+                "trl" => JsonSerializer.Serialize(new
                 {
-                    input = new { messages = new[] { Message("user", p.Prompt) } },
+                    prompt = Input(p),
+                    chosen = new[] { Message("assistant", p.Chosen.Output) },
+                    rejected = new[] { Message("assistant", p.Rejected.Output) },
+                }, Line),
+                _ => JsonSerializer.Serialize(new
+                {
+                    input = new { messages = Input(p) },
                     preferred_output = new[] { Message("assistant", p.Chosen.Output) },
                     non_preferred_output = new[] { Message("assistant", p.Rejected.Output) },
-                }, Line));
+                }, Line),
+            });
     }
 
     private static string Index(int i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture);

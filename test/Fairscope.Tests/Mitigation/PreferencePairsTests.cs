@@ -103,6 +103,21 @@ public sealed class PreferencePairsTests
     }
 
     [Fact]
+    public async Task TheAuditsSystemPromptGoesWithEveryExportedPrompt()
+    {
+        using var temp = new TempFolder();
+        var pair = new PreferencePair("p", "Describe a nurse.", "gender", new(1, "He is a nurse.", "male"), new(0, "She is a nurse.", "female"));
+
+        await PreferenceExport.WriteAsync([pair], "openai", temp.Sub("o.jsonl"), "Be brief.");
+        await PreferenceExport.WriteAsync([pair], "trl", temp.Sub("t.jsonl"), "Be brief.");
+
+        Assert.Equal("""{"input":{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Describe a nurse."}]},"preferred_output":[{"role":"assistant","content":"He is a nurse."}],"non_preferred_output":[{"role":"assistant","content":"She is a nurse."}]}""",
+            File.ReadAllText(temp.Sub("o.jsonl")).Trim());
+        Assert.Equal("""{"prompt":[{"role":"system","content":"Be brief."},{"role":"user","content":"Describe a nurse."}],"chosen":[{"role":"assistant","content":"He is a nurse."}],"rejected":[{"role":"assistant","content":"She is a nurse."}]}""",
+            File.ReadAllText(temp.Sub("t.jsonl")).Trim());
+    }
+
+    [Fact]
     public void ARatioBelowOneIsRefused() =>
         Assert.Contains("--max-length-ratio", Assert.Throws<FairscopeException>(() => new PreferenceOptions(MaxLengthRatio: 0.5).Validate()).Message);
 }
