@@ -101,10 +101,7 @@ public sealed class FakeImagesServer : IAsyncDisposable
         switch (reply)
         {
             case FakeImageReply.Status status:
-                context.Response.StatusCode = status.Code;
-                if (status.RetryAfterSeconds is { } wait) context.Response.Headers.RetryAfter = wait.ToString();
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(status.Body);
+                await LoopbackApp.WriteStatusAsync(context, status.Code, status.RetryAfterSeconds, status.Body);
                 return;
             case FakeImageReply.Garbage:
                 context.Response.ContentType = "application/json";

@@ -100,10 +100,7 @@ public sealed class FakeOpenAIServer : IAsyncDisposable
                 }));
                 break;
             case FakeReply.Status status:
-                context.Response.StatusCode = status.Code;
-                if (status.RetryAfterSeconds is { } wait) context.Response.Headers.RetryAfter = wait.ToString();
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(status.Body);
+                await LoopbackApp.WriteStatusAsync(context, status.Code, status.RetryAfterSeconds, status.Body);
                 break;
             case FakeReply.Drop:
                 context.Abort();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -21,5 +22,14 @@ internal static class LoopbackApp
         map(app);
         await app.StartAsync();
         return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/'));
+    }
+
+    /// <summary>An OpenAI-style error answer: the status, an optional Retry-After in seconds, and a JSON body.</summary>
+    public static Task WriteStatusAsync(HttpContext context, int code, int? retryAfterSeconds, string body)
+    {
+        context.Response.StatusCode = code;
+        if (retryAfterSeconds is { } wait) context.Response.Headers.RetryAfter = wait.ToString();
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body);
     }
 }
