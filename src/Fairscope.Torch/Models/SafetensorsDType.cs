@@ -11,4 +11,7 @@ public enum SafetensorsDType
 
     /// <summary>bfloat16 (the top 16 bits of a binary32), 2 bytes.</summary>
     BF16,
+
+    /// <summary>IEEE 754 binary64, 8 bytes (feature matrices; narrowed to float32 when loaded as a tensor).</summary>
+    F64,
 }

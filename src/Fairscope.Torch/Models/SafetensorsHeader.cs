@@ -130,6 +130,7 @@ public sealed class SafetensorsHeader
             "F32" => SafetensorsDType.F32,
             "F16" => SafetensorsDType.F16,
             "BF16" => SafetensorsDType.BF16,
+            "F64" => SafetensorsDType.F64,
             _ => null,
         };
         if (parsed is not { } dtype)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +8,7 @@ namespace Fairscope;
 /// <summary>
 /// Reads tensors from a safetensors file by name. The header is read and checked on opening; each tensor's data is
 /// read on demand by seeking to its offsets, so a large file is never held in memory at once. F16 and BF16 data is
-/// widened to float32; every tensor loads as a contiguous float32 CPU tensor that the caller owns.
+/// widened to float32, F64 narrowed; every tensor loads as a contiguous float32 CPU tensor that the caller owns.
 /// </summary>
 public sealed class SafetensorsReader : IDisposable
 {
@@ -95,24 +94,20 @@ public sealed class SafetensorsReader : IDisposable
         }
     }
 
-    // Reads 2-byte elements chunk by chunk and widens each to float32.
+    // Reads elements chunk by chunk and converts each to float32.
     private void ReadWidened(SafetensorsDType dtype, Span<float> target)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkElements * 2);
+        int size = SafetensorsEntry.ElementSize(dtype);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkElements * size);
         try
         {
             for (int done = 0; done < target.Length;)
             {
                 int count = Math.Min(ChunkElements, target.Length - done);
-                var chunk = buffer.AsSpan(0, count * 2);
+                var chunk = buffer.AsSpan(0, count * size);
                 _stream.ReadExactly(chunk);
                 for (int i = 0; i < count; i++)
-                {
-                    ushort bits = BinaryPrimitives.ReadUInt16LittleEndian(chunk[(2 * i)..]);
-                    target[done + i] = dtype == SafetensorsDType.F16
-                        ? (float)BitConverter.UInt16BitsToHalf(bits)
-                        : BitConverter.UInt32BitsToSingle((uint)bits << 16);
-                }
+                    target[done + i] = (float)SafetensorsEntry.Read(dtype, chunk[(size * i)..]);
                 done += count;
             }
         }
