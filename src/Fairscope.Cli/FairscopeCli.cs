@@ -20,6 +20,7 @@ public static class FairscopeCli
         LaboratoryCommands.Mitigate(),
         ServeCommand.Create(),
         ModelsCommand.Create(),
+        LocateCommand.Create(),
     };
 
     /// <summary>Runs a command line and returns the exit code (see <see cref="CommandRunner"/>).</summary>

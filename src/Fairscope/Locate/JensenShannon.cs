@@ -9,23 +9,15 @@ namespace Fairscope;
 public static class JensenShannon
 {
     /// <summary>JSD, base 2, of <paramref name="p"/> and <paramref name="q"/>, each normalised to sum 1 here (counts are
-    /// fine); terms with 0 · log 0 count as 0. Both must have the same length, non-negative finite entries and a positive sum.</summary>
+    /// fine) and then compared by <see cref="BiasMetrics.JensenShannon"/>; terms with 0 · log 0 count as 0. Both need the
+    /// same length, finite non-negative entries and a positive sum.</summary>
     public static double Divergence(IReadOnlyList<double> p, IReadOnlyList<double> q)
     {
         if (p.Count != q.Count) throw new FairscopeException($"Jensen–Shannon divergence: the distributions have {p.Count} and {q.Count} entries; give both over the same support");
-        double sp = Sum(p, "first"), sq = Sum(q, "second");
-        double divergence = 0;
-        for (var i = 0; i < p.Count; i++)
-        {
-            double a = p[i] / sp, b = q[i] / sq, m = (a + b) / 2;
-            if (a > 0) divergence += a * Math.Log2(a / m);
-            if (b > 0) divergence += b * Math.Log2(b / m);
-        }
-        // Rounding can leave a hair outside [0, 1].
-        return Math.Clamp(divergence / 2, 0, 1);
+        return BiasMetrics.JensenShannon(Normalise(p, "first"), Normalise(q, "second"));
     }
 
-    private static double Sum(IReadOnlyList<double> distribution, string which)
+    private static double[] Normalise(IReadOnlyList<double> distribution, string which)
     {
         double sum = 0;
         foreach (var x in distribution)
@@ -33,6 +25,7 @@ public static class JensenShannon
             if (!double.IsFinite(x) || x < 0) throw new FairscopeException($"Jensen–Shannon divergence: the {which} distribution holds {x}; entries must be finite and non-negative");
             sum += x;
         }
-        return sum > 0 ? sum : throw new FairscopeException($"Jensen–Shannon divergence: the {which} distribution sums to 0; it needs at least one positive entry");
+        if (!(sum > 0)) throw new FairscopeException($"Jensen–Shannon divergence: the {which} distribution sums to 0; it needs at least one positive entry");
+        return [.. distribution.Select(x => x / sum)];
     }
 }
