@@ -68,20 +68,23 @@ public static class ParquetFeatures
         _ => Lists<short>(group, field, path, before),
     };
 
-    // One entry per value slot, nulls and empty lists included; repetition level 0 starts a new row.
+    // Raw levels, one entry per value slot: repetition level 0 starts a row, a definition level below the maximum is a
+    // null or an empty list (the values buffer holds only the defined values).
     private static List<double[]> Lists<T>(ParquetRowGroupReader group, DataField field, string path, int before) where T : struct, INumberBase<T>
     {
         var count = checked((int)group.GetMetadata(field)!.MetaData!.NumValues);
-        var values = new T?[count];
+        var values = new T[count];
+        var definition = new int[count];
         var repetition = new int[count];
-        group.ReadAsync<T>(field, values.AsMemory(), repetition.AsMemory()).GetAwaiter().GetResult();
+        group.ReadRawAsync<T>(field, values.AsMemory(), definition.AsMemory(), repetition.AsMemory()).GetAwaiter().GetResult();
         var rows = new List<double[]>();
         var current = new List<double>();
-        for (var i = 0; i < count; i++)
+        for (int i = 0, v = 0; i < count; i++)
         {
             if (repetition[i] == 0 && i > 0) { rows.Add([.. current]); current.Clear(); }
-            current.Add(values[i] is { } x ? double.CreateChecked(x)
-                : throw new FairscopeException($"{path}: row {before + rows.Count + 1}, column '{field.Path}' holds a null or an empty list; every row needs its features"));
+            if (definition[i] < field.MaxDefinitionLevel)
+                throw new FairscopeException($"{path}: row {before + rows.Count + 1}, column '{field.Path}' holds a null or an empty list; every row needs its features");
+            current.Add(double.CreateChecked(values[v++]));
         }
         if (count > 0) rows.Add([.. current]);
         return rows;
