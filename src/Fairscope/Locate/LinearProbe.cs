@@ -18,6 +18,9 @@ public static class LinearProbe
     {
         options.Validate();
         if (features.Count == 0) throw new FairscopeException("the feature matrix has no rows");
+        for (var i = 1; i < features.Count; i++)
+            if (features[i].Length != features[0].Length)
+                throw new FairscopeException($"feature row {i + 1} has {features[i].Length} features, row 1 has {features[0].Length}; every row needs the same number");
         var results = new List<ProbeResult>();
         foreach (var (attribute, column) in labels)
         {

@@ -158,6 +158,17 @@ public sealed class SafetensorsTests : IDisposable
     }
 
     [Fact]
+    public void F64_is_narrowed_to_float32()
+    {
+        // Feature matrices may be float64; a tensor load rounds each value to the nearest float32.
+        var path = WriteRaw("""{"d":{"dtype":"F64","shape":[3],"data_offsets":[0,24]}}""", [.. new[] { 1.0, -0.1, 1e300 }.SelectMany(BitConverter.GetBytes)]);
+        using var scope = NewDisposeScope();
+        using var reader = SafetensorsReader.Open(path);
+
+        Assert.Equal([1f, -0.1f, float.PositiveInfinity], reader.Load("d").data<float>().ToArray());
+    }
+
+    [Fact]
     public void Mixed_dtypes_load_from_their_own_offsets()
     {
         var data = new byte[4 + 2 + 2];
