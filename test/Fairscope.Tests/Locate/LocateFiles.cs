@@ -27,7 +27,7 @@ internal static class LocateFiles
 
     public static byte[] Float64(double[][] rows) => [.. rows.SelectMany(r => r).SelectMany(BitConverter.GetBytes)];
 
-    /// <summary>A safetensors file of (name, dtype, rows) tensors, each element written by <paramref name="encode"/>.</summary>
+    /// <summary>A safetensors file of (name, dtype, element size, rows) tensors, in order.</summary>
     public static string Safetensors(string path, params (string Name, string DType, int Size, double[][] Rows)[] tensors)
     {
         var json = new StringBuilder("{");
