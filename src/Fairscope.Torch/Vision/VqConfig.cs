@@ -6,10 +6,11 @@ namespace Fairscope;
 /// The shape of a <see cref="VqAutoencoder"/>: square images of <see cref="ImageSize"/> pixels with
 /// <see cref="Channels"/> channels become a <see cref="Grid"/>×<see cref="Grid"/> grid of codes, each one of
 /// <see cref="CodebookSize"/> vectors of <see cref="CodeDim"/> dimensions. The encoder halves the resolution
-/// log2(ImageSize / Grid) times with convolutions <see cref="HiddenWidth"/> channels wide. A record can be built with
-/// any values; <see cref="Validate"/> checks them, and the model calls it.
+/// log2(ImageSize / Grid) times with convolutions <see cref="HiddenWidth"/> channels wide. The defaults suit 32×32 RGB
+/// on a 2-core CPU: a training step of 64 images costs about 1.7 GFLOP (width 64 measured about twice as slow). A
+/// record can be built with any values; <see cref="Validate"/> checks them, and the model calls it.
 /// </summary>
-public sealed record VqConfig(int ImageSize = 32, int Channels = 3, int Grid = 8, int CodeDim = 32, int CodebookSize = 256, int HiddenWidth = 64)
+public sealed record VqConfig(int ImageSize = 32, int Channels = 3, int Grid = 8, int CodeDim = 32, int CodebookSize = 256, int HiddenWidth = 32)
 {
     /// <summary>Codes per image: <see cref="Grid"/>².</summary>
     public int CodesPerImage => Grid * Grid;
