@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Fairscope;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace Fairscope;
 public sealed record AttributeClassifierConfig(IReadOnlyList<AttributeHead> Heads, int ImageSize = 32, int Channels = 3, int Width = 16, int Blocks = 3)
 {
     /// <summary>Channels of the last block, the pooled feature size each head reads.</summary>
+    [JsonIgnore]
     public int FeatureWidth => Width << (Blocks - 1);
 
     /// <summary>Returns this config, or throws <see cref="FairscopeException"/> naming the first invalid value.</summary>

@@ -104,10 +104,10 @@ public sealed class VqAutoencoder : Module<Tensor, Tensor>
     public int[][] EncodeIds(Tensor images)
     {
         using var ids = Encode(images);
-        using var cpu = ids.cpu();
-        var flat = cpu.data<long>().ToArray();
+        using var ints = ids.to(ScalarType.Int32).cpu();
+        var flat = ints.data<int>().ToArray();
         int per = Config.CodesPerImage;
-        return Enumerable.Range(0, flat.Length / per).Select(i => flat.Skip(i * per).Take(per).Select(id => (int)id).ToArray()).ToArray();
+        return Enumerable.Range(0, flat.Length / per).Select(i => flat[(i * per)..((i + 1) * per)]).ToArray();
     }
 
     /// <summary>Images (N, C, H, W) in [0, 1] decoded from codes <paramref name="ids"/> (N, g²) in raster order.</summary>
@@ -151,8 +151,8 @@ public sealed class VqAutoencoder : Module<Tensor, Tensor>
     {
         CheckImages(images);
         using var scope = NewDisposeScope();
-        using var ids = Encode(images);
-        using var reconstruction = Decode(ids);
+        var ids = Encode(images);
+        var reconstruction = Decode(ids);
         double mse = images.numel() == 0 ? double.NaN : F.mse_loss(reconstruction, images.to(Device)).item<float>();
         var counts = ids.reshape(-1).bincount(null, Config.CodebookSize).to(ScalarType.Float64); // (K)
         return new VqEvaluation(mse, Perplexity(counts), (int)counts.gt(0).sum().item<long>(), (int)images.shape[0]);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text.Json.Serialization;
 
 namespace Fairscope;
 
@@ -13,9 +14,11 @@ namespace Fairscope;
 public sealed record VqConfig(int ImageSize = 32, int Channels = 3, int Grid = 8, int CodeDim = 32, int CodebookSize = 256, int HiddenWidth = 32)
 {
     /// <summary>Codes per image: <see cref="Grid"/>².</summary>
+    [JsonIgnore]
     public int CodesPerImage => Grid * Grid;
 
     /// <summary>Stride-2 stages between the image and the grid: log2(ImageSize / Grid).</summary>
+    [JsonIgnore]
     public int Downsamplings => BitOperations.Log2((uint)(ImageSize / Grid));
 
     /// <summary>Returns this config, or throws <see cref="FairscopeException"/> naming the first invalid value.</summary>
