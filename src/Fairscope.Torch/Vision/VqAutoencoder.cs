@@ -160,8 +160,8 @@ public sealed class VqAutoencoder : Module<Tensor, Tensor>
 
     /// <summary>
     /// Trains the model in place on <paramref name="images"/> (N, C, H, W) in [0, 1], on the device the model is on.
-    /// Each step draws a batch (seeded epochs), quantises its encodings, updates the codebook's moving averages,
-    /// restarts entries whose averaged use fell below one vector per step, and takes an Adam step on
+    /// Each step draws a batch (seeded epochs), restarts codebook entries whose averaged use fell below one vector per
+    /// step from its encodings, quantises them, updates the codebook's moving averages, and takes an Adam step on
     /// <c>‖x − D(z_q)‖² + β‖z_e − sg(e)‖²</c>. Equal seeds, images and configs give equal weights on the same machine
     /// and thread count. Reports each step to <paramref name="progress"/>; the model is left in the mode it came in.
     /// </summary>
