@@ -1,0 +1,77 @@
+using System.Text.Json;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Fairscope;
+
+/// <summary>
+/// The directory layout the vision models share: <c>config.json</c> (the model's config record, snake_case) and
+/// <c>model.safetensors</c> holding every parameter and buffer under its module name. Unlike
+/// <see cref="GptCheckpoint"/> there is no foreign layout to map to, so loading asks for exactly the module's own
+/// names and shapes.
+/// </summary>
+internal static class VisionCheckpoint
+{
+    public const string ConfigFileName = "config.json";
+    public const string WeightsFileName = "model.safetensors";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+
+    /// <summary>Writes <paramref name="config"/> and the module's parameters and buffers to <paramref name="directory"/>.</summary>
+    public static void Save<TConfig>(nn.Module module, TConfig config, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        using var scope = NewDisposeScope();
+        var tensors = module.named_parameters().Select(p => (p.name, Tensor: (Tensor)p.parameter))
+            .Concat(module.named_buffers().Select(b => (b.name, Tensor: b.buffer)))
+            .ToDictionary(t => t.name, t => t.Tensor.detach(), StringComparer.Ordinal);
+        SafetensorsWriter.Write(Path.Combine(directory, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        File.WriteAllText(Path.Combine(directory, ConfigFileName), JsonSerializer.Serialize(config, Json));
+    }
+
+    /// <summary>Reads the config in <paramref name="directory"/>; <paramref name="what"/> names the model in errors.</summary>
+    public static TConfig ReadConfig<TConfig>(string directory, string what)
+    {
+        string path = Path.Combine(directory, ConfigFileName);
+        if (!File.Exists(path)) throw new FairscopeException($"{path}: {what} config not found");
+        try
+        {
+            return JsonSerializer.Deserialize<TConfig>(File.ReadAllText(path), Json)
+                ?? throw new FairscopeException($"{path}: the {what} config is null");
+        }
+        catch (JsonException e)
+        {
+            throw new FairscopeException($"{path}: invalid {what} config: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Copies the weights in <paramref name="directory"/> into <paramref name="module"/>, which must hold
+    /// the same names and shapes, no more and no fewer (else a <see cref="FairscopeException"/> names the first
+    /// difference).</summary>
+    public static void LoadWeights(nn.Module module, string directory, string what)
+    {
+        string path = Path.Combine(directory, WeightsFileName);
+        using var reader = SafetensorsReader.Open(path);
+        var expected = module.named_parameters().Select(p => (p.name, Tensor: (Tensor)p.parameter))
+            .Concat(module.named_buffers().Select(b => (b.name, Tensor: b.buffer)))
+            .ToDictionary(t => t.name, t => t.Tensor, StringComparer.Ordinal);
+        if (reader.Header.Names.FirstOrDefault(name => !expected.ContainsKey(name)) is { } extra)
+            throw new FairscopeException($"{path}: unexpected tensor '{extra}' for this {what} config");
+        foreach (var (name, target) in expected)
+        {
+            var entry = reader.Header.Find(name) ?? throw new FairscopeException($"{path}: missing tensor '{name}' the {what} config needs");
+            if (!entry.Shape.SequenceEqual(target.shape))
+                throw new FairscopeException($"{path}: tensor '{name}' has shape [{string.Join(", ", entry.Shape)}], but the {what} config needs [{string.Join(", ", target.shape)}]");
+        }
+        using var _ = no_grad();
+        foreach (var (name, target) in expected)
+        {
+            using var loaded = reader.Load(name);
+            target.copy_(loaded);
+        }
+    }
+}
