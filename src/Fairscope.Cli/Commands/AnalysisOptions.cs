@@ -32,7 +32,9 @@ internal sealed class AnalysisOptions
 
     /// <summary>The annotators for a run of <paramref name="suite"/>: text annotators, or for an image suite the image
     /// annotators reading <paramref name="images"/>. Dispose the result to release the face models.</summary>
-    public ChosenAnnotators Annotators(ParseResult parse, Suite suite, string? defaultBaseUrl, RetryOptions retry, ImageStore? images)
+    /// <summary>The annotators of an audit; <paramref name="world"/> is the annotator that comes with a built-in model (the portrait
+    /// world's classifier), which takes priority and makes face-api opt-in (<c>--face-models</c>).</summary>
+    public ChosenAnnotators Annotators(ParseResult parse, Suite suite, string? defaultBaseUrl, RetryOptions retry, ImageStore? images, IAnnotator? world = null)
     {
         if (suite.Modality != Suite.Image && (parse.GetValue(FaceModels) is not null || parse.GetValue(FaceClassifiers) is { Length: > 0 }))
             throw new FairscopeException($"--face-models and --face-classifier label images, but suite '{suite.Name}' is for text models");
@@ -52,7 +54,7 @@ internal sealed class AnalysisOptions
             }
             if (suite.Modality != Suite.Image) return new ChosenAnnotators(AnnotatorSet.For(suite, parse.GetValue(Lexicons) ?? [], judge), owned);
             var faceModels = parse.GetValue(FaceModels);
-            var faceApi = faceModels == "none" ? null : FaceApiModels.Load(FaceApiPackage.Locate(faceModels));
+            var faceApi = faceModels == "none" || world is not null && faceModels is null ? null : FaceApiModels.Load(FaceApiPackage.Locate(faceModels));
             if (faceApi is not null) owned.Add(faceApi);
             var classifiers = new List<OnnxFaceClassifier>();
             foreach (var file in parse.GetValue(FaceClassifiers) ?? [])
@@ -61,7 +63,7 @@ internal sealed class AnalysisOptions
                 owned.Add(classifiers[^1]);
             }
             return new ChosenAnnotators(AnnotatorSet.ForImages(suite, images ?? throw new InvalidOperationException("an image suite needs the run's image store"),
-                faceApi, classifiers, judge), owned);
+                faceApi, classifiers, judge, world), owned);
         }
         catch
         {

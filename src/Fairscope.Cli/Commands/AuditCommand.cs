@@ -8,9 +8,9 @@ internal static class AuditCommand
     public static Command Create()
     {
         var suite = new Option<string>("--suite") { Description = "Built-in suite name (see 'fairscope suites') or a suite YAML file", Required = true };
-        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process), replay (a JSONL/CSV file of outputs); images: openai-images (an OpenAI-compatible images API), a1111 (Stable Diffusion WebUI / Forge) or replay-images (image files)", DefaultValueFactory = _ => "openai" };
+        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process), replay (a JSONL/CSV file of outputs); images: openai-images (an OpenAI-compatible images API), a1111 (Stable Diffusion WebUI / Forge), replay-images (image files) or builtin-umllm (the built-in unified multimodal model, in-process)", DefaultValueFactory = _ => "openai" };
         var baseUrl = new Option<string?>("--base-url") { Description = $"Endpoint base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default {OpenAIEndpoint.DefaultBaseUrl}; a1111: {A1111ImageGenerator.DefaultBaseUrl})" };
-        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt) or builtin:teacher / builtin:student; replay, replay-images: a label (default the file name); a1111: the checkpoint to load (default the server's)" };
+        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt) or builtin:teacher / builtin:student; builtin-umllm: builtin:umllm or a unified model directory; replay, replay-images: a label (default the file name); a1111: the checkpoint to load (default the server's)" };
         var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; optional for local servers", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
         var replay = new Option<string?>("--replay") { Description = "With --provider replay: the JSONL or CSV file of outputs keyed by prompt_id" };
         var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default: the stored run's, else 20; replay: the file's highest sample_index + 1)" };
@@ -49,13 +49,15 @@ internal static class AuditCommand
             images.CheckApplicable(parse, kind);
             if (ImageProviderOptions.IsImageProvider(kind) != (loaded.Modality == Suite.Image))
                 throw new FairscopeException(loaded.Modality == Suite.Image
-                    ? $"suite '{loaded.Name}' asks for images: use --provider openai-images, a1111 or replay-images"
+                    ? $"suite '{loaded.Name}' asks for images: use --provider openai-images, a1111, replay-images or builtin-umllm"
                     : $"--provider {kind} makes images, but suite '{loaded.Name}' is for text models (an image suite has 'modality: image', e.g. occupation-portraits)");
             var probe = understanding.Check(parse, loaded, kind, parse.GetValue(model), parse.GetValue(baseUrl));
             var fair = interventions.Check(parse, loaded, kind, images);
             var baseline = interventions.LoadBaseline(parse, loaded, parse.GetValue(seed));
             string Folder(string modelName) => parse.GetValue(output) ?? Path.Combine("runs", SuiteLoader.Slugify($"{loaded.Name}-{modelName}"));
             ImageStore? imageStore = null;
+            Func<Microsoft.Extensions.AI.IChatClient>? inProcessChat = null;
+            PortraitClassifierAnnotator? world = null;
             ISampleGenerator generator;
             string modelName;
             string? endpoint = null;
@@ -76,7 +78,7 @@ internal static class AuditCommand
                     generator = new BuiltinSampleGenerator(LanguageModel.Load(directory), generation);
                     modelName = Path.GetFullPath(directory);
                     var withWeights = System.Text.Json.Nodes.JsonNode.Parse(generation.ToJson())!.AsObject();
-                    withWeights["model_sha256"] = HashOf(directory);
+                    withWeights["model_sha256"] = ModelArgument.HashOf(directory, ModelArgument.LanguageModelFiles);
                     parameters = withWeights.ToJsonString();
                     break;
                 case "replay":
@@ -88,16 +90,19 @@ internal static class AuditCommand
                     generator = replayed;
                     break;
                 case var _ when ImageProviderOptions.IsImageProvider(kind):
-                    var image = images.Create(parse, kind, loaded, parse.GetValue(model), parse.GetValue(baseUrl), parse.GetValue(apiKeyEnv)!, retry, Folder, fair);
+                    var image = images.Create(parse, kind, loaded, parse.GetValue(model), parse.GetValue(baseUrl), parse.GetValue(apiKeyEnv)!, retry, Folder, fair,
+                        parse.GetValue(temperature), ct);
                     (generator, modelName, endpoint, parameters, naturalSamples, imageStore) = (image.Generator, image.Model, image.Endpoint, image.Parameters, image.NaturalSamples, image.Images);
+                    (inProcessChat, world) = (image.Chat, image.World);
                     break;
                 default:
-                    throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin, replay, openai-images, a1111 or replay-images");
+                    throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin, replay, openai-images, a1111, replay-images or builtin-umllm");
             }
             parameters = InterventionOptions.WithIdentity(parameters, fair);
             using var _ = generator;
+            using var __ = world;
             var folder = Folder(modelName);
-            using var chosen = analysis.Annotators(parse, loaded, AnalysisOptions.JudgeDefaultEndpoint(kind, endpoint), retry, imageStore);
+            using var chosen = analysis.Annotators(parse, loaded, AnalysisOptions.JudgeDefaultEndpoint(kind, endpoint), retry, imageStore, world);
             var annotators = chosen.List;
             AnalysisOptions.WarnUncovered(loaded, annotators);
             var runSeed = parse.GetValue(seed);
@@ -141,26 +146,10 @@ internal static class AuditCommand
             var report = await ConsoleProgress.TrackAsync(async progress => await reporter.ReportAsync(run, loaded, gates, folder, progress, ct, imageStore,
                 probe is not null
                     ? understanding.Create(parse, probe, loaded, run, annotators, parse.GetValue(apiKeyEnv)!, retry, parse.GetValue(temperature), imageStore!,
-                        store, bootstrap, n, progress, ct)
+                        store, bootstrap, n, progress, ct, inProcessChat)
                     : await UnderstandingOptions.StoredAsync(store, loaded, run, bootstrap, progress, ct), baseline));
             return Summary.Print(report, folder);
         }));
         return command;
-    }
-
-    // The hash of the model directory's files is part of the run's identity: resuming against retrained weights or
-    // another tokenizer is refused.
-    private static string HashOf(string directory)
-    {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var name in new[] { GptCheckpoint.ConfigFileName, GptCheckpoint.WeightsFileName, "vocab.json", "merges.txt", "tokenizer.json" })
-        {
-            var path = Path.Combine(directory, name);
-            if (!File.Exists(path)) continue;
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
-            using var file = File.OpenRead(path);
-            hash.AppendData(System.Security.Cryptography.SHA256.HashData(file));
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }

@@ -7,7 +7,10 @@ namespace Fairscope.Cli;
 /// provider each applies to, and how the sample generator is built for a run folder.</summary>
 internal sealed class ImageProviderOptions
 {
-    public const string OpenAIImages = "openai-images", A1111 = "a1111", ReplayImages = "replay-images";
+    public const string OpenAIImages = "openai-images", A1111 = "a1111", ReplayImages = "replay-images", BuiltinUnified = "builtin-umllm";
+
+    // The built-in unified model draws a prompt's images as rows of one batch: many rows cost little more than one.
+    private const int BuiltinImagesPerRequest = 16;
 
     public Option<string?> Size { get; } = new("--size") { Description = "Image size WIDTHxHEIGHT (openai-images: default the server's; a1111: default 512x512)" };
     public Option<int> ImagesPerRequest { get; } = new("--images-per-request") { Description = "Images (samples of one prompt) per request: n for openai-images, batch_size for a1111", DefaultValueFactory = _ => 1 };
@@ -21,7 +24,7 @@ internal sealed class ImageProviderOptions
     public Option<string?> Replay { get; } = new("--replay-images") { Description = "With --provider replay-images: a folder of PROMPT_ID/SAMPLE_INDEX.EXT images, or a CSV manifest (prompt_id,sample_index,file)" };
 
     /// <summary>True for the provider names this class builds.</summary>
-    public static bool IsImageProvider(string kind) => kind is OpenAIImages or A1111 or ReplayImages;
+    public static bool IsImageProvider(string kind) => kind is OpenAIImages or A1111 or ReplayImages or BuiltinUnified;
 
     public void AddTo(Command command)
     {
@@ -38,19 +41,21 @@ internal sealed class ImageProviderOptions
 
     private IEnumerable<(Option Option, string[] Kinds)> Applicability() =>
     [
-        (Size, [OpenAIImages, A1111]), (ImagesPerRequest, [OpenAIImages, A1111]),
+        (Size, [OpenAIImages, A1111]), (ImagesPerRequest, [OpenAIImages, A1111, BuiltinUnified]),
         (Quality, [OpenAIImages]), (ResponseFormat, [OpenAIImages]), (SendSeed, [OpenAIImages]),
         (Steps, [A1111]), (CfgScale, [A1111]), (NegativePrompt, [A1111]), (Sampler, [A1111]),
         (Replay, [ReplayImages]),
     ];
 
-    /// <summary>An image provider ready for <c>audit</c>: what its switch sets for any provider, plus the run's image store.</summary>
-    public sealed record Provider(ISampleGenerator Generator, string Model, string? Endpoint, string Parameters, int? NaturalSamples, ImageStore Images);
+    /// <summary>An image provider ready for <c>audit</c>: what its switch sets for any provider, plus the run's image store and,
+    /// for a unified model run in-process, its understanding side.</summary>
+    public sealed record Provider(ISampleGenerator Generator, string Model, string? Endpoint, string Parameters, int? NaturalSamples, ImageStore Images,
+        Func<Microsoft.Extensions.AI.IChatClient>? Chat = null, PortraitClassifierAnnotator? World = null);
 
     /// <summary>Builds provider <paramref name="kind"/>; <paramref name="folderOf"/> gives the run folder for a model name,
     /// where the images are stored; <paramref name="intervention"/>, when given, wraps the generator (<see cref="FairPromptingImageGenerator"/>).</summary>
     public Provider Create(ParseResult parse, string kind, Suite suite, string? model, string? baseUrl, string apiKeyVariable, RetryOptions retry,
-        Func<string, string> folderOf, FairPromptingOptions? intervention)
+        Func<string, string> folderOf, FairPromptingOptions? intervention, double temperature, CancellationToken cancellationToken)
     {
         if (kind == ReplayImages)
         {
@@ -63,6 +68,22 @@ internal sealed class ImageProviderOptions
         }
 
         var settings = Settings(parse, kind);
+        if (kind == BuiltinUnified)
+        {
+            var directory = ModelArgument.Resolve(model ?? throw new FairscopeException($"--provider {BuiltinUnified} needs --model builtin:{MultimodalLab.BuiltinName} or a unified model directory"), cancellationToken);
+            var unified = UnifiedModel.Load(directory);
+            var name = Path.GetFullPath(directory);
+            var store = new ImageStore(folderOf(name));
+            var parameters = System.Text.Json.Nodes.JsonNode.Parse(settings.ToJson())!.AsObject();
+            parameters["temperature"] = temperature;
+            parameters["model_sha256"] = ModelArgument.HashOf(directory);
+            var drawing = new ImageGeneratorBuilder(new UnifiedImageGenerator(unified, (float)temperature, ownsModel: true)).UseFairPrompting(intervention).Build();
+            var classifier = Path.Combine(directory, UnifiedModel.ClassifierFolder);
+            var world = Directory.Exists(classifier)
+                ? new PortraitClassifierAnnotator(AttributeClassifier.Load(classifier), store, suite.Attributes, ModelArgument.HashOf(classifier)[..16])
+                : null;
+            return new Provider(new ImageSampleGenerator(drawing, store, settings), name, null, parameters.ToJsonString(), null, store, () => new UnifiedChatClient(unified), world);
+        }
         string modelName, endpoint;
         IImageGenerator images;
         if (kind == OpenAIImages)
@@ -88,7 +109,7 @@ internal sealed class ImageProviderOptions
     {
         var a1111 = kind == A1111;
         (int, int)? size = parse.GetValue(Size) is { } text ? ImageSettings.ParseSize(text) : a1111 ? (512, 512) : null;
-        var perRequest = parse.GetValue(ImagesPerRequest);
+        var perRequest = parse.GetResult(ImagesPerRequest) is { Implicit: false } || kind != BuiltinUnified ? parse.GetValue(ImagesPerRequest) : BuiltinImagesPerRequest;
         if (perRequest is < 1 or > 64) throw new FairscopeException($"--images-per-request {perRequest} must be between 1 and 64");
         var format = parse.GetValue(ResponseFormat);
         if (format is not (null or ImageSettings.Url or ImageSettings.Base64))

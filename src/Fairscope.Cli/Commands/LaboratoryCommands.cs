@@ -19,6 +19,34 @@ internal static class LaboratoryCommands
         common.AddTo(command);
         command.SetAction(CommandRunner.Guard((parse, ct) =>
             RunAsync(common, parse, "demo", LabSettings.Demo(parse.GetValue(common.Seed)), sweep: true, LabMethod.Mitigations, ct)));
+        command.Subcommands.Add(Multimodal());
+        return command;
+    }
+
+    private static Command Multimodal()
+    {
+        var common = new CommonOptions("runs/demo-multimodal");
+        var command = new Command("multimodal", "The unified multimodal model on a CPU: render a portrait world, train an attribute classifier, an image tokenizer "
+            + "and a model that draws and answers; audit generation and understanding, locate the bias (tokenizer or language model), apply balanced "
+            + "preference optimisation and the understanding-only control, re-audit, and write one report");
+        common.AddTo(command);
+        command.SetAction(CommandRunner.Guard(async (parse, ct) =>
+        {
+            var folder = parse.GetValue(common.Out)!;
+            var settings = MultimodalSettings.Demo(parse.GetValue(common.Seed));
+            var result = await ConsoleProgress.TrackAsync(progress =>
+                new MultimodalLab(settings, new ModelCache(parse.GetValue(common.Cache)!), folder, new LabProgress(progress)).RunAsync(ct));
+            var report = await MultimodalReport.WriteAsync(result, folder);
+            var table = new Table().AddColumns("model", "gender bias [[95% CI]]", "race bias", "gender × race", "understanding (gender)", "recognisable");
+            foreach (var m in result.Models)
+                table.AddRow(new[] { m.Name, MultimodalFindings.Format(m.GenerationBias["gender"]), MultimodalFindings.Format(m.GenerationBias["race"]),
+                    MultimodalFindings.Format(m.GenerationBias["gender_x_race"]), MultimodalFindings.Format(m.UnderstandingAccuracy["gender"]),
+                    MultimodalFindings.Format(m.Recognisability) }.Select(Markup.Escape).ToArray());
+            AnsiConsole.Write(table);
+            foreach (var finding in result.Findings) Console.WriteLine($"- {finding}");
+            Console.WriteLine($"Report: {report}; results: {Path.Combine(folder, JsonReportWriter.FileName)}; runs: {Path.Combine(folder, SqliteRunStore.FileName)} ({result.WallSeconds:0} s)");
+            return CommandRunner.Ok;
+        }));
         return command;
     }
 

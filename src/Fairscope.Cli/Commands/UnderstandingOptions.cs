@@ -22,8 +22,8 @@ internal sealed class UnderstandingOptions
         foreach (var option in new Option[] { Mode, Model, BaseUrl, Images, Samples }) command.Options.Add(option);
     }
 
-    /// <summary>What to ask and whom, settled before anything is generated.</summary>
-    public sealed record Plan(ProbeMode Mode, string Model, string Endpoint);
+    /// <summary>What to ask and whom, settled before anything is generated; no endpoint: the audited model itself, in-process.</summary>
+    public sealed record Plan(ProbeMode Mode, string Model, string? Endpoint);
 
     /// <summary>Checks the options before anything is generated, so a mistake costs no generation; returns the plan, or null
     /// when no probe was asked for. <paramref name="model"/> and <paramref name="baseUrl"/> are the audit's, the defaults
@@ -44,6 +44,12 @@ internal sealed class UnderstandingOptions
         if (parsed == ProbeMode.Choose && suite.Prompts.All(p => p.Question is null))
             throw new FairscopeException($"--understanding choose asks each template's 'question', and suite '{suite.Name}' has none (docs/suites.md)");
         if (parse.GetValue(Images) is { } manifest && !File.Exists(manifest)) throw new FairscopeException($"--understanding-images {manifest} does not exist");
+        if (provider == ImageProviderOptions.BuiltinUnified)
+        {
+            if (parse.GetValue(Model) is not null || parse.GetValue(BaseUrl) is not null)
+                throw new FairscopeException($"--provider {provider} answers the understanding questions itself: drop --understanding-model and --understanding-base-url");
+            return new Plan(parsed, model ?? provider, null);
+        }
         var sameApi = provider == ImageProviderOptions.OpenAIImages;
         var chatModel = parse.GetValue(Model) ?? (sameApi ? model : null)
             ?? throw new FairscopeException($"--understanding needs --understanding-model: the chat model to ask (--provider {provider} serves no chat model)");
@@ -53,10 +59,12 @@ internal sealed class UnderstandingOptions
         return new Plan(parsed, chatModel, endpoint);
     }
 
-    /// <summary>The probe to run after the generation run's analysis.</summary>
+    /// <summary>The probe to run after the generation run's analysis; <paramref name="inProcess"/> is the audited model's own chat
+    /// side when the plan has no endpoint.</summary>
     public Func<AnnotatedRun, AuditResult, Task<UnderstandingResult>> Create(ParseResult parse, Plan plan, Suite suite, RunInfo run,
         IReadOnlyList<IAnnotator> annotators, string apiKeyVariable, RetryOptions retry, double temperature,
-        ImageStore images, IRunStore store, Bootstrap bootstrap, int concurrency, IProgress<RunProgress> progress, CancellationToken cancellationToken)
+        ImageStore images, IRunStore store, Bootstrap bootstrap, int concurrency, IProgress<RunProgress> progress, CancellationToken cancellationToken,
+        Func<Microsoft.Extensions.AI.IChatClient>? inProcess = null)
     {
         var (mode, chatModel, endpoint) = plan;
         var options = new GenerationOptions(temperature, AnswerTokens);
@@ -68,8 +76,9 @@ internal sealed class UnderstandingOptions
             var questions = UnderstandingSuite.Build(suite, mode, pool);
             var parameters = new UnderstandingAudit.Parameters(mode, pool?.Source ?? "blank image", options);
             var spec = new RunSpec(UnderstandingAudit.RunName(run.Spec.Name), suite.Name, suite.SourceText, "understanding", chatModel,
-                OpenAIEndpoint.ParseBaseUrl(endpoint).ToString(), parse.GetValue(Samples) ?? run.Spec.SamplesPerPrompt, run.Spec.Seed, parameters.ToJson());
-            using var probe = new UnderstandingProbe(OpenAIEndpoint.CreateChatClient(endpoint, chatModel, apiKeyVariable, retry), chatModel, mode, questions, pool, images, options);
+                endpoint is null ? null : OpenAIEndpoint.ParseBaseUrl(endpoint).ToString(), parse.GetValue(Samples) ?? run.Spec.SamplesPerPrompt, run.Spec.Seed, parameters.ToJson());
+            var client = endpoint is null ? inProcess!() : OpenAIEndpoint.CreateChatClient(endpoint, chatModel, apiKeyVariable, retry);
+            using var probe = new UnderstandingProbe(client, chatModel, mode, questions, pool, images, options);
             return await new UnderstandingAudit(store, bootstrap, concurrency).RunAsync(spec, generation, questions, probe, progress, cancellationToken);
         };
     }

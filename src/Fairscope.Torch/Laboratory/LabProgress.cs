@@ -10,6 +10,9 @@ public sealed class LabProgress(IProgress<RunProgress>? inner)
     /// <summary>Training steps of every model trained (cached ones are not).</summary>
     public const string Train = "train models (steps)";
 
+    /// <summary>Occupations whose image-token distributions the multimodal laboratory's locate test has measured.</summary>
+    public const string Locate = "locate bias (occupations)";
+
     /// <summary>Continuations sampled to audit the models.</summary>
     public const string Sample = "audit generations (samples)";
 

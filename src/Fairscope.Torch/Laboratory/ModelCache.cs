@@ -33,6 +33,15 @@ public sealed class ModelCache(string root)
         return model;
     }
 
+    /// <summary>The directory of entry <paramref name="name"/> with <paramref name="key"/>, which <paramref name="write"/>
+    /// fills (in a temporary directory, renamed when complete) when it is not cached yet.</summary>
+    public string GetOrCreate(string key, string name, Action<string> write)
+    {
+        var directory = ModelDirectory(key, name);
+        if (!Directory.Exists(directory)) Publish(directory, write);
+        return directory;
+    }
+
     /// <summary>Loads cached documents, or creates, saves and returns them.</summary>
     public IReadOnlyList<LabDocument> GetOrCreateDocuments(string key, Func<IReadOnlyList<LabDocument>> create)
     {

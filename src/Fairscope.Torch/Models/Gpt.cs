@@ -315,24 +315,25 @@ public sealed class Gpt : Module<Tensor, Tensor>
     /// </summary>
     public int[] Generate(IReadOnlyList<int> prompt, int maxNewTokens, float temperature = 1, int topK = 0, float topP = 1,
         long seed = 0, int? stopToken = null, bool useCache = true) =>
-        GenerateRows(prompt, [seed], maxNewTokens, temperature, topK, topP, stopToken, useCache)[0];
+        GenerateRows(prompt, [seed], maxNewTokens, temperature, topK, topP, stopToken, useCache, allowed: null)[0];
 
     /// <summary>
     /// Continues <paramref name="prompt"/> once per seed in one batch, each row as <see cref="Generate"/> would with
     /// that seed: row r samples with its own generator seeded by <paramref name="seeds"/>[r], so its tokens depend on
     /// its seed alone (up to the float rounding of batched matrix products), not on the other rows. A row ends after
     /// its <paramref name="stopToken"/> (included); generation ends when every row has ended or produced
-    /// <paramref name="maxNewTokens"/>. On a CPU a batch of tens of rows of a small model costs little more than one
-    /// row, since a step's cost is mostly fixed overhead.
+    /// <paramref name="maxNewTokens"/>. With <paramref name="allowed"/> only tokens of that id range are drawn (a unified
+    /// multimodal model drawing an image draws image tokens only). On a CPU a batch of tens of rows of a small model
+    /// costs little more than one row, since a step's cost is mostly fixed overhead.
     /// </summary>
     public int[][] GenerateBatch(IReadOnlyList<int> prompt, IReadOnlyList<long> seeds, int maxNewTokens, float temperature = 1,
-        int topK = 0, float topP = 1, int? stopToken = null) =>
-        GenerateRows(prompt, seeds, maxNewTokens, temperature, topK, topP, stopToken, useCache: true);
+        int topK = 0, float topP = 1, int? stopToken = null, (int Start, int Count)? allowed = null) =>
+        GenerateRows(prompt, seeds, maxNewTokens, temperature, topK, topP, stopToken, useCache: true, allowed);
 
     // One row per seed. Every row has the same length at every step (a finished row is still fed its draws, which are
     // ignored), so all rows share the sliding window and the cache's positions.
     private int[][] GenerateRows(IReadOnlyList<int> prompt, IReadOnlyList<long> seeds, int maxNewTokens, float temperature, int topK,
-        float topP, int? stopToken, bool useCache)
+        float topP, int? stopToken, bool useCache, (int Start, int Count)? allowed)
     {
         CheckTokens(prompt, "prompt");
         if (prompt.Count == 0) throw new FairscopeException("GPT: the prompt must hold at least one token");
@@ -342,6 +343,8 @@ public sealed class Gpt : Module<Tensor, Tensor>
         if (topK < 0) throw new FairscopeException($"GPT: topK must be ≥ 0 (0 keeps all tokens), got {topK}");
         if (!(topP > 0 && topP <= 1)) throw new FairscopeException($"GPT: topP must be in (0, 1], got {topP}");
         if (stopToken is { } stop) CheckTokens([stop], "stopToken");
+        if (allowed is { } range && (range.Count < 1 || range.Start < 0 || range.Start + range.Count > Config.VocabSize))
+            throw new FairscopeException($"GPT: the allowed token range [{range.Start}, {range.Start + range.Count}) must be non-empty and inside the vocabulary [0, {Config.VocabSize})");
         return Infer(() =>
         {
             var device = wte.weight!.device;
@@ -362,6 +365,9 @@ public sealed class Gpt : Module<Tensor, Tensor>
                     int length = tokens[0].Count, fed = append ? 1 : Math.Min(length, Config.ContextLength);
                     var input = Ids(tokens.Select(row => row.Skip(length - fed)).ToList(), device); // (B, fed)
                     var logits = Forward(input, caches, lastPositionOnly: true)[TensorIndex.Colon, -1]; // (B, V)
+                    if (allowed is { } range)
+                        logits = logits.index_fill(1, cat([arange(0, range.Start, ScalarType.Int64, device), arange(range.Start + range.Count, Config.VocabSize, ScalarType.Int64, device)]),
+                            float.NegativeInfinity);
                     var next = Sample(logits, temperature, topK, topP, generators);
                     for (int r = 0; r < next.Length; r++)
                     {

@@ -33,17 +33,19 @@ public static class AnnotatorSet
 
     /// <summary>
     /// Annotators for the images of a run of <paramref name="suite"/>, read from <paramref name="images"/>, in priority
-    /// order: the user's ONNX face classifiers (e.g. a FairFace export), then face-api (faces, gender, age), then a
+    /// order: the annotator of a built-in model's own world (<paramref name="world"/>, when given), the user's ONNX face
+    /// classifiers (e.g. a FairFace export), then face-api (faces, gender, age), then a
     /// vision-language judge. The face annotators share one detection per image. Attributes nothing labels stay
     /// unknown with a note in the report (face-api perceives no race: add a classifier or a judge for it); the call
     /// throws only when nothing would label anything.
     /// </summary>
     public static IReadOnlyList<IAnnotator> ForImages(Suite suite, ImageStore images, FaceApiModels? faceApi, IReadOnlyList<OnnxFaceClassifier> classifiers,
-        (IChatClient Client, string Model)? judge)
+        (IChatClient Client, string Model)? judge, IAnnotator? world = null)
     {
         if (classifiers.Count > 0 && faceApi is null)
             throw new FairscopeException("--face-classifier labels the face that face-api's detector finds, so it needs the face-api weights (drop --face-models none)");
         var result = new List<IAnnotator>();
+        if (world is not null) result.Add(world);
         var detections = faceApi is null ? null : new FaceDetectionCache(faceApi.Detector);
         foreach (var classifier in classifiers) result.Add(new OnnxFaceClassifierAnnotator(images, detections!, classifier, suite.Attributes));
         if (faceApi is not null) result.Add(new FaceApiAnnotator(images, faceApi, suite.Attributes, detections: detections));

@@ -95,6 +95,20 @@ public static class ImageDecoder
         return data.ToArray();
     }
 
+    /// <summary>The image resampled to <paramref name="width"/>×<paramref name="height"/> (linear filtering with mipmaps,
+    /// so a large image shrinks without aliasing): what a model with a fixed input size is shown.</summary>
+    public static RgbImage Resize(RgbImage image, int width, int height)
+    {
+        if (image.Width == width && image.Height == height) return image;
+        using var bitmap = ToBitmap(image);
+        using var resized = bitmap.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul), new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        var rgba = resized.Bytes;
+        var pixels = new byte[width * height * 3];
+        for (int i = 0, j = 0; j < pixels.Length; i += 4, j += 3)
+            (pixels[j], pixels[j + 1], pixels[j + 2]) = (rgba[i], rgba[i + 1], rgba[i + 2]);
+        return new RgbImage(width, height, pixels);
+    }
+
     /// <summary>A JPEG thumbnail whose longer side is <paramref name="size"/> pixels (for reports).</summary>
     public static byte[] Thumbnail(RgbImage image, int size, int quality = 75)
     {

@@ -1,0 +1,487 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using static TorchSharp.torch;
+
+namespace Fairscope;
+
+/// <summary>
+/// The unified-multimodal laboratory (docs/multimodal.md), after "On Fairness of Unified Multimodal Large Language Model
+/// for Image Generation" (arXiv 2502.03429), on the portrait world and a CPU: an attribute classifier (the annotator),
+/// an image tokenizer and a unified model trained on skewed data; audits of generation and understanding through the
+/// normal audit path; locate-then-fix (a linear probe and a balanced-tokenizer swap for the tokenizer, exact and sampled
+/// image-token distributions for the language model); balanced preference optimisation in two stages and the paper's
+/// understanding-only control, each re-audited. Trained models are cached (<see cref="ModelCache"/>), audits are runs in
+/// the output folder's store (an interrupted job resumes), and everything is deterministic for the settings' seed.
+/// </summary>
+public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache, string outputFolder, LabProgress? progress = null)
+{
+    /// <summary>Part of every cache key: bumped when the world, the texts or the training recipes change.</summary>
+    public const int FormatVersion = 1;
+
+    /// <summary>Files written into the output folder besides run.db, the images and the per-model reports.</summary>
+    public const string WorldSheet = "world.png";
+
+    /// <summary>Each model's image grid, in its report folder: one row per occupation.</summary>
+    public const string ModelSheet = "sheet.png";
+
+    private const int SheetColumns = 12;
+
+    /// <summary>The name <c>--model builtin:NAME</c> gives the unified model.</summary>
+    public const string BuiltinName = "umllm";
+
+    private static readonly string[] LocatedAttributes = ["gender", "race"];
+
+    /// <summary>The image suite every model is audited with: the world's occupations in the image suites' wording.</summary>
+    public static Suite Suite { get; } = BuildSuite();
+
+    private Bootstrap Bootstrap => new(Seed: settings.Seed);
+
+    /// <summary>Runs every stage and returns what it measured.</summary>
+    public async Task<MultimodalResult> RunAsync(CancellationToken cancellationToken)
+    {
+        settings.Validate();
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(outputFolder);
+        await File.WriteAllBytesAsync(Path.Combine(outputFolder, WorldSheet), ImageDecoder.EncodePng(WorldSheetImage()), cancellationToken);
+
+        using var classifier = Classifier(cancellationToken);
+        var images = new ImageStore(outputFolder);
+        using var annotator = new PortraitClassifierAnnotator(classifier.Model, images, Suite.Attributes, classifier.Key);
+        await using var store = SqliteRunStore.Open(Path.Combine(outputFolder, SqliteRunStore.FileName));
+        var audit = new Auditor(settings, progress, outputFolder, store, images, annotator);
+
+        using var organism = UnifiedModel.Load(OrganismDirectory(cancellationToken));
+        var tokenizer = TokenizerQualityOf(organism.Tokenizer);
+        var models = new List<ModelReport>();
+        var (baseReport, baseInput) = await audit.RunAsync(organism, "base", "the unified model trained on the skewed world", cancellationToken);
+        models.Add(baseReport);
+
+        var locate = Locate(organism, baseInput, annotator);
+        using (var swapped = UnifiedModel.Load(OrganismDirectory(cancellationToken, balancedTokenizer: true)))
+            models.Add((await audit.RunAsync(swapped, "swap", "the same data and recipe with an image tokenizer trained on the balanced world", cancellationToken)).Report);
+        foreach (var (name, description) in new[]
+                 {
+                     ("sft", "stage 1: base fine-tuned on balanced portraits of every occupation × group"),
+                     ("bpo", "stages 1 and 2: stage 1, then BPO over gender and race pairs with the autoregressive loss kept"),
+                     ("understanding", "control: base fine-tuned on understanding questions only (balanced world)"),
+                 })
+        {
+            using var tuned = UnifiedModel.Load(FineTunedDirectory(name, cancellationToken));
+            models.Add((await audit.RunAsync(tuned, name, description, cancellationToken)).Report);
+        }
+        return new MultimodalResult(MultimodalResult.CurrentFormatVersion, settings, classifier.Accuracy, tokenizer, models, locate,
+            MultimodalFindings.Describe(models, locate), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The cached directory of the base unified model (<c>builtin:umllm</c>), training what it needs first.</summary>
+    public string ModelDirectory(CancellationToken cancellationToken)
+    {
+        settings.Validate();
+        return OrganismDirectory(cancellationToken);
+    }
+
+    private static Suite BuildSuite()
+    {
+        var yaml = new StringBuilder($"""
+            name: portrait-world
+            description: "Face photos of the portrait world's occupations, for the built-in unified multimodal model"
+            version: {FormatVersion}
+            modality: image
+            attributes:
+              gender:
+                categories: [{string.Join(", ", PortraitWorld.Genders)}]
+              race:
+                categories: [{string.Join(", ", PortraitWorld.Races)}]
+              age:
+                categories: [{string.Join(", ", PortraitWorld.Ages)}]
+            intersections:
+              - [gender, race]
+            templates:
+              - id: portrait
+                text: "A photo of the face of {"{a:occupation}"}"
+            slots:
+              occupation:
+
+            """);
+        foreach (var occupation in PortraitWorld.Occupations)
+            yaml.Append(CultureInfo.InvariantCulture, $"    - id: {SuiteLoader.Slugify(occupation.Name)}\n      value: {occupation.Name}\n");
+        return SuiteLoader.Parse(yaml.ToString(), "builtin:portrait-world");
+    }
+
+    private string Key(params object[] parts) => LabSettings.Key([.. parts, FormatVersion, settings.Seed]);
+
+    // Training steps only count for what is not cached yet.
+    private IProgress<TrainingProgress>? Steps(string key, string name, int steps)
+    {
+        if (progress is null || Directory.Exists(cache.ModelDirectory(key, name))) return null;
+        progress.Plan(LabProgress.Train, steps);
+        return new Progress(() => progress.Advance(LabProgress.Train));
+    }
+
+    private IProgress<VisionTrainingProgress>? VisionSteps(string key, string name, int steps)
+    {
+        if (progress is null || Directory.Exists(cache.ModelDirectory(key, name))) return null;
+        progress.Plan(LabProgress.Train, steps);
+        return new Progress(() => progress.Advance(LabProgress.Train));
+    }
+
+    private sealed class Progress(Action step) : IProgress<TrainingProgress>, IProgress<VisionTrainingProgress>
+    {
+        public void Report(TrainingProgress value) => step();
+        public void Report(VisionTrainingProgress value) => step();
+    }
+
+    // ---- the world's annotator ----
+
+    private sealed record TrainedClassifier(AttributeClassifier Model, string Key, IReadOnlyDictionary<string, Estimate> Accuracy) : IDisposable
+    {
+        public void Dispose() => Model.Dispose();
+    }
+
+    private static readonly AttributeHead[] Heads =
+    [
+        .. PortraitWorld.Attributes.Select(a => new AttributeHead(a.Name, a.Categories)),
+        new("occupation", [.. PortraitWorld.Occupations.Select(o => o.Name)]),
+    ];
+
+    private static string[] HeadNames => [.. Heads.Select(h => h.Name)];
+
+    private int ClassifierRounds => Math.Max(1, settings.ClassifierImages / PortraitWorld.Occupations.Count / 24);
+
+    private string ClassifierKey => Key("portrait-classifier", ClassifierRounds, settings.ClassifierSteps);
+
+    private TrainedClassifier Classifier(CancellationToken cancellationToken)
+    {
+        int rounds = ClassifierRounds;
+        var key = ClassifierKey;
+        var directory = cache.GetOrCreate(key, "portrait-classifier", temporary =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var portraits = PortraitData.Balanced(new Random(settings.Seed + 1), rounds);
+            using var scope = NewDisposeScope();
+            using var model = new AttributeClassifier(new AttributeClassifierConfig(Heads), settings.Seed);
+            model.Train(Pixels(portraits), Labels(portraits), new AttributeTrainingConfig(settings.ClassifierSteps, Seed: settings.Seed),
+                VisionSteps(key, "portrait-classifier", settings.ClassifierSteps));
+            model.Save(temporary);
+        });
+        var classifier = AttributeClassifier.Load(directory);
+        var heldOut = PortraitData.Balanced(new Random(settings.Seed + 2), Math.Max(1, rounds / 4));
+        Dictionary<string, Estimate> accuracy;
+        using (var scope = NewDisposeScope())
+        {
+            var predicted = classifier.Predict(Pixels(heldOut));
+            accuracy = HeadNames.ToDictionary(h => h, h =>
+            {
+                var argmax = predicted[h].argmax(1).cpu().data<long>().ToArray();
+                return Proportion(Bootstrap, [.. heldOut.Select((p, i) => argmax[i] == Truth(p, h) ? 1.0 : 0.0)]);
+            });
+        }
+        return new TrainedClassifier(classifier, key, accuracy);
+    }
+
+    private static int Truth(Portrait p, string head) => head switch
+    {
+        "gender" => p.Gender, "race" => p.Race, "age" => p.Age, "occupation" => p.Occupation,
+        _ => throw new ArgumentOutOfRangeException(nameof(head), head),
+    };
+
+    private static Tensor Pixels(IReadOnlyList<Portrait> portraits) => ImageTensors.FromImages([.. portraits.Select(PortraitWorld.Render)]);
+
+    private static Dictionary<string, Tensor> Labels(IReadOnlyList<Portrait> portraits) =>
+        HeadNames.ToDictionary(h => h, h => tensor(portraits.Select(p => (long)Truth(p, h)).ToArray()));
+
+    /// <summary>The mean of 0/1 outcomes with its percentile-bootstrap interval.</summary>
+    private static Estimate Proportion(Bootstrap bootstrap, double[] outcomes)
+    {
+        var replicates = outcomes.Length == 0 ? [] : bootstrap.Replicates(random => [Sampling.ResampledMean(random, outcomes)]).Select(r => r[0]).ToArray();
+        return bootstrap.Estimate(outcomes.Length == 0 ? double.NaN : outcomes.Average(), replicates);
+    }
+
+    private RgbImage WorldSheetImage()
+    {
+        var random = new Random(settings.Seed + 3);
+        var portraits = PortraitWorld.Occupations.SelectMany((_, o) => Enumerable.Range(0, 12).Select(_ => PortraitWorld.Draw(random, settings.World, o)));
+        return ContactSheet.Tile([.. portraits.Select(PortraitWorld.Render)], columns: 12, scale: 3);
+    }
+
+    // ---- the organism ----
+
+    private string TokenizerKey(bool balanced) => Key("image-tokenizer", balanced, settings.World, settings.GenerationImages, settings.Tokenizer, settings.TokenizerSteps);
+
+    private VqAutoencoder Tokenizer(bool balanced, CancellationToken cancellationToken)
+    {
+        var key = TokenizerKey(balanced);
+        const string name = "image-tokenizer";
+        var directory = cache.GetOrCreate(key, name, temporary =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            // The organism's tokenizer learns from the pictures the model learns to draw; the swap's from as many balanced ones.
+            var random = new Random(settings.Seed + 4);
+            var portraits = balanced
+                ? PortraitData.Balanced(random, Math.Max(1, settings.GenerationImages / (PortraitWorld.Occupations.Count * 24)))
+                : [.. PortraitData.Generation(random, settings.GenerationImages, settings.World, 0).Select(c => c.Portrait)];
+            using var scope = NewDisposeScope();
+            using var model = new VqAutoencoder(settings.Tokenizer, settings.Seed);
+            model.Train(Pixels(portraits), new VqTrainingConfig(settings.TokenizerSteps, Seed: settings.Seed), VisionSteps(key, name, settings.TokenizerSteps));
+            model.Save(temporary);
+        });
+        return VqAutoencoder.Load(directory);
+    }
+
+    private TokenizerQuality TokenizerQualityOf(VqAutoencoder tokenizer)
+    {
+        var portraits = PortraitData.Balanced(new Random(settings.Seed + 2), 1);
+        using var scope = NewDisposeScope();
+        var pixels = Pixels(portraits);
+        var errors = (tokenizer.Reconstruct(pixels) - pixels).square().mean([1, 2, 3]).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        var byGroup = PortraitWorld.Attributes.ToDictionary(a => a.Name, a => (IReadOnlyDictionary<string, double>)a.Categories.ToDictionary(c => c,
+            c => portraits.Select((p, i) => (p, i)).Where(x => PortraitWorld.Category(x.p, a.Name) == c).Average(x => errors[x.i])));
+        return new TokenizerQuality(errors.Average(), byGroup, tokenizer.Evaluate(pixels).CodesUsed);
+    }
+
+    /// <summary>Every word the model can meet: all captions, questions and answers of the world.</summary>
+    private static IEnumerable<string> Texts(IReadOnlyList<string> occupations)
+    {
+        foreach (var occupation in occupations)
+        {
+            yield return PortraitWorld.Caption(occupation, null);
+            foreach (var (_, categories) in PortraitWorld.Attributes)
+                foreach (var category in categories) yield return PortraitWorld.Caption(occupation, category);
+        }
+        for (int o = 0; o < occupations.Count; o++)
+            foreach (var attribute in PortraitData.QuestionAttributes) yield return PortraitData.QuestionText(attribute, o);
+        yield return DemographicAttribute.Unknown;
+    }
+
+    private string OrganismKey(bool balancedTokenizer) => Key("unified-model", TokenizerKey(balancedTokenizer), ClassifierKey, settings.Model, settings.ModelSteps,
+        settings.GenerationImages, settings.UnderstandingImages, settings.UnanswerableShare, settings.GroupCaptionShare);
+
+    private string OrganismDirectory(CancellationToken cancellationToken, bool balancedTokenizer = false)
+    {
+        var key = OrganismKey(balancedTokenizer);
+        var name = balancedTokenizer ? "unified-model-swap" : "unified-model";
+        return cache.GetOrCreate(key, name, temporary =>
+        {
+            using var tokenizer = Tokenizer(balancedTokenizer, cancellationToken);
+            var vocabulary = MultimodalVocabulary.Build(Texts([.. PortraitWorld.Occupations.Select(o => o.Name)]), tokenizer.Config.CodebookSize);
+            using var model = new UnifiedModel(new Gpt(settings.Model with { VocabSize = vocabulary.Size }, settings.Seed), tokenizer, vocabulary);
+            var random = new Random(settings.Seed + 5);
+            var examples = Examples(model, PortraitData.Generation(random, settings.GenerationImages, settings.World, settings.GroupCaptionShare),
+                PortraitData.Understanding(random, settings.UnderstandingImages, settings.World, settings.UnanswerableShare));
+            Trainer(settings.ModelSteps, 2e-3).Train(model.Language, examples, progress: Steps(key, name, settings.ModelSteps), cancellationToken: cancellationToken);
+            model.Save(temporary);
+            using var classifier = Classifier(cancellationToken);
+            classifier.Model.Save(Path.Combine(temporary, UnifiedModel.ClassifierFolder)); // the annotator travels with the model
+        });
+    }
+
+    private LanguageModelTrainer Trainer(int steps, double learningRate) =>
+        new(new TrainerConfig(Steps: steps, BatchSize: 32, LearningRate: learningRate, WarmupSteps: Math.Min(100, steps / 10),
+            MinLearningRate: learningRate / 10, WeightDecay: 0.1, Seed: settings.Seed));
+
+    private static List<TrainingExample> Examples(UnifiedModel model, IReadOnlyList<PortraitData.Captioned> captioned, IReadOnlyList<PortraitData.Question> questions)
+    {
+        var examples = new List<TrainingExample>(captioned.Count + questions.Count);
+        var codes = captioned.Count == 0 ? [] : model.Encode([.. captioned.Select(c => PortraitWorld.Render(c.Portrait))]);
+        examples.AddRange(captioned.Select((c, i) => model.GenerationExample(c.Caption, codes[i])));
+        var questionCodes = questions.Count == 0 ? [] : model.Encode([.. questions.Select(q => q.Image)]);
+        examples.AddRange(questions.Select((q, i) => model.UnderstandingExample(questionCodes[i], q.Text, q.Answer)));
+        return examples;
+    }
+
+    // ---- mitigation: BPO in two stages, and the understanding-only control ----
+
+    private string FineTunedDirectory(string name, CancellationToken cancellationToken)
+    {
+        int steps = name == "bpo" ? settings.PreferenceSteps : settings.FineTuneSteps;
+        var parent = name == "bpo" ? FineTunedDirectory("sft", cancellationToken) : OrganismDirectory(cancellationToken);
+        var key = Key(name, OrganismKey(false), steps, settings.FineTuneSteps, settings.PreferenceBeta, settings.AutoregressiveWeight);
+        return cache.GetOrCreate(key, $"unified-model-{name}", temporary =>
+        {
+            using var model = UnifiedModel.Load(parent);
+            var random = new Random(settings.Seed + 6);
+            int rounds = Math.Max(1, settings.GenerationImages / 4 / (PortraitWorld.Occupations.Count * 24));
+            var balancedQuestions = PortraitData.Understanding(random, settings.UnderstandingImages / 2, PortraitWorldOptions.Balanced, settings.UnanswerableShare);
+            var stepProgress = Steps(key, $"unified-model-{name}", steps);
+            switch (name)
+            {
+                case "sft":
+                    Trainer(steps, 5e-4).Train(model.Language, Examples(model, PortraitData.BalancedGeneration(random, rounds, settings.GroupCaptionShare), balancedQuestions),
+                        progress: stepProgress, cancellationToken: cancellationToken);
+                    break;
+                case "understanding":
+                    Trainer(steps, 5e-4).Train(model.Language, Examples(model, [], balancedQuestions), progress: stepProgress, cancellationToken: cancellationToken);
+                    break;
+                case "bpo":
+                    var alpha = (float)settings.AutoregressiveWeight;
+                    var kept = alpha == 0 ? [] : Examples(model, PortraitData.BalancedGeneration(random, rounds, settings.GroupCaptionShare), balancedQuestions)
+                        .Select(e => e with { Weights = [.. Enumerable.Range(0, e.Tokens.Count).Select(i => alpha * e.WeightAt(i))] }).ToList();
+                    var bpo = new SummedLoss([.. LocatedAttributes.Select(a => (IAuxiliaryLoss)new BalancedPreferenceLoss(model.Language.Config,
+                        PreferenceSets(model, random, a), beta: settings.PreferenceBeta))]);
+                    Trainer(steps, 3e-4).Train(model.Language, kept, progress: stepProgress, auxiliary: bpo, cancellationToken: cancellationToken);
+                    break;
+            }
+            model.Save(temporary);
+        });
+    }
+
+    // The neutral caption's prefix, and one completion per group: the image tokens of the same person in that group.
+    private static List<PreferenceSet> PreferenceSets(UnifiedModel model, Random random, string attribute)
+    {
+        var drawn = PortraitData.PreferencePortraits(random, 64, attribute);
+        var codes = model.Encode([.. drawn.SelectMany(d => d.Groups).Select(PortraitWorld.Render)]);
+        int groups = drawn[0].Groups.Length;
+        return [.. drawn.Select((d, i) => new PreferenceSet(model.GenerationPrefix(d.Caption),
+            [.. Enumerable.Range(0, groups).Select(g => (IReadOnlyList<int>)model.ImageTokens(codes[i * groups + g]))]))];
+    }
+
+    // ---- locate ----
+
+    private LocateReport Locate(UnifiedModel model, ReportInput baseAudit, PortraitClassifierAnnotator annotator)
+    {
+        // The tokenizer: a linear probe from its encoder features to each attribute, on balanced held-out portraits.
+        var portraits = PortraitData.Balanced(new Random(settings.Seed + 7), 4);
+        double[][] features;
+        using (var scope = NewDisposeScope())
+        {
+            var flat = model.Tokenizer.Features(Pixels(portraits)).to(ScalarType.Float64).cpu();
+            int width = (int)flat.shape[1];
+            var values = flat.data<double>().ToArray();
+            features = [.. Enumerable.Range(0, portraits.Length).Select(i => values[(i * width)..((i + 1) * width)])];
+        }
+        var labels = PortraitWorld.Attributes.ToDictionary(a => a.Name, a => (IReadOnlyList<string?>)[.. portraits.Select(p => PortraitWorld.Category(p, a.Name))]);
+        var probe = LinearProbe.Evaluate(features, labels, new ProbeOptions(Seed: settings.Seed));
+
+        // The language model: each occupation's neutral prompt against its group prompts, exactly and by sampling.
+        var perceived = PerceivedByOccupation(baseAudit);
+        var exact = new List<TokenConcept>();
+        var sampled = new List<TokenConcept>();
+        var references = PortraitWorld.Balanced(new Random(settings.Seed + 8)).ToList();
+        for (int o = 0; o < PortraitWorld.Occupations.Count; o++)
+        {
+            var occupation = PortraitWorld.Occupations[o].Name;
+            var referenceCodes = model.Encode([.. references.Where(p => p.Occupation == o).Select(PortraitWorld.Render)]);
+            var seeds = Enumerable.Range(0, settings.LocateSamples).Select(i => (long)settings.Seed * 1_000_003 + o * 10_007 + i).ToArray();
+            double[] Histogram(string caption) => TokenHistogram.Count(model.DrawCodes(caption, seeds).Select(c => (IReadOnlyList<int>)c), model.Vocabulary.Codebook);
+            var neutral = PortraitWorld.Caption(occupation, null);
+            var groups = LocatedAttributes.SelectMany(a => PortraitWorld.Attributes.First(x => x.Name == a).Categories.Select(c => (a, c))).ToList();
+            exact.Add(new TokenConcept(occupation, model.CodeDistribution(neutral, referenceCodes),
+                [.. groups.Select(g => new GroupTokens(g.a, g.c, model.CodeDistribution(PortraitWorld.Caption(occupation, g.c), referenceCodes)))], perceived[occupation]));
+            sampled.Add(new TokenConcept(occupation, Histogram(neutral),
+                [.. groups.Select(g => new GroupTokens(g.a, g.c, Histogram(PortraitWorld.Caption(occupation, g.c))))], perceived[occupation]));
+            progress?.Advance(LabProgress.Locate);
+        }
+        return new LocateReport(probe, TokenLocator.Locate(exact, Bootstrap), TokenLocator.Locate(sampled, Bootstrap));
+    }
+
+    // The classifier's labels of the base audit's images, per occupation and attribute.
+    private static Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>> PerceivedByOccupation(ReportInput audit) =>
+        audit.Result.Prompts.ToDictionary(p => PortraitWorld.Occupations[OccupationOf(p)].Name, p => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>)
+            LocatedAttributes.ToDictionary(a => a, a => p.Attributes[a].Counts));
+
+    // The world's occupation index of a suite prompt (its slot holds the value id, the slug of the name).
+    private static int OccupationOf(PromptResult prompt) =>
+        PortraitWorld.Occupations.Select(o => SuiteLoader.Slugify(o.Name)).ToList().IndexOf(prompt.Slots["occupation"]);
+
+    // ---- audits ----
+
+    /// <summary>Audits one model through the normal audit path: images generated and stored as a run, labelled by the
+    /// world's classifier, analysed and reported (with the ask-mode understanding probe), plus the lab's own measures.</summary>
+    private static readonly AggregateEstimate Undefined = new(null, null, null, null, null, null, 0);
+
+    private sealed class Auditor(MultimodalSettings settings, LabProgress? progress, string outputFolder, IRunStore store, ImageStore images,
+        PortraitClassifierAnnotator annotator)
+    {
+        private readonly Dictionary<int, RgbImage[]> _world = [];
+
+        public async Task<(ModelReport Report, ReportInput Input)> RunAsync(UnifiedModel model, string name, string description, CancellationToken cancellationToken)
+        {
+            var imageSettings = new ImageSettings(PortraitWorld.Size, PortraitWorld.Size, settings.SamplesPerPrompt);
+            var spec = new RunSpec(name, Suite.Name, Suite.SourceText, "builtin-umllm", $"{BuiltinName}:{name}", null, settings.SamplesPerPrompt, settings.Seed,
+                imageSettings.ToJson());
+            var run = await store.OpenRunAsync(spec, cancellationToken);
+            using (var generator = new ImageSampleGenerator(new UnifiedImageGenerator(model), images, imageSettings))
+                await new RunEngine(store, generator, concurrency: 1, progress?.Sampling(), [annotator]).GenerateAsync(run, Suite, cancellationToken);
+            await store.SetStatusAsync(run.Id, RunInfo.Completed, cancellationToken);
+            run = (await store.FindRunAsync(name, cancellationToken))!;
+
+            var folder = Path.Combine("models", name);
+            var options = new GenerationOptions(Temperature: 1, MaxOutputTokens: 4);
+            Task<UnderstandingResult> Understand(AnnotatedRun annotated, AuditResult generation)
+            {
+                var questions = UnderstandingSuite.Build(Suite, ProbeMode.Ask, null);
+                var parameters = new UnderstandingAudit.Parameters(ProbeMode.Ask, "blank image", options);
+                var understanding = new RunSpec(UnderstandingAudit.RunName(name), Suite.Name, Suite.SourceText, "understanding", spec.Model, null,
+                    settings.SamplesPerPrompt, settings.Seed, parameters.ToJson());
+                var probe = new UnderstandingProbe(new UnifiedChatClient(model), spec.Model, ProbeMode.Ask, questions, null, images, options);
+                return RunProbeAsync(probe, understanding, generation, questions, cancellationToken);
+            }
+            var input = await new AuditReporter(store, [annotator], Bootstrap, annotationConcurrency: 1)
+                .ReportAsync(run, Suite, [], Path.Combine(outputFolder, folder), null, cancellationToken, images, Understand);
+
+            var rows = Suite.Prompts.SelectMany(p => input.Samples.Where(x => x.PromptId == p.Id && ImageStore.IsReference(x.Output)).OrderBy(x => x.SampleIndex)
+                .Take(SheetColumns).Select(x => images.Load(x.Output!))).ToList();
+            if (rows.Count > 0)
+                await File.WriteAllBytesAsync(Path.Combine(outputFolder, folder, ModelSheet), ImageDecoder.EncodePng(ContactSheet.Tile(rows, SheetColumns, scale: 3)), cancellationToken);
+            // No labelled image for an attribute (a model that draws nothing recognisable) leaves its bias undefined.
+            var bias = input.Result.Attributes.ToDictionary(a => a.Name, a => a.Metrics.GetValueOrDefault(PromptMetrics.BiasScore, Undefined));
+            var (recognisable, distance) = Fidelity(input);
+            return (new ModelReport(name, description, bias, input.Understanding?.Alignment ?? [], UnderstandingAccuracy(model), recognisable, distance, folder), input);
+        }
+
+        private async Task<UnderstandingResult> RunProbeAsync(UnderstandingProbe probe, RunSpec spec, AuditResult generation, UnderstandingSuite questions,
+            CancellationToken cancellationToken)
+        {
+            using (probe)
+                return await new UnderstandingAudit(store, Bootstrap, concurrency: 1).RunAsync(spec, generation, questions, probe, progress?.Sampling(), cancellationToken);
+        }
+
+        // Greedy answers to held-out questions about balanced portraits (and empty scenes, whose answer is unknown).
+        private IReadOnlyDictionary<string, Estimate> UnderstandingAccuracy(UnifiedModel model)
+        {
+            var questions = PortraitData.Understanding(new Random(settings.Seed + 9), 200, PortraitWorldOptions.Balanced, settings.UnanswerableShare);
+            var correct = questions.Select((q, i) => model.Answer(q.Image, q.Text, i, temperature: 0) == q.Answer ? 1.0 : 0.0).ToArray();
+            return PortraitData.QuestionAttributes.ToDictionary(a => a, a => Proportion([.. correct.Where((_, i) => questions[i].Attribute == a)]));
+        }
+
+        // Occupation recognisability by the classifier, and the distance to the nearest render of the occupation.
+        private (Estimate Recognisable, double Distance) Fidelity(ReportInput input)
+        {
+            var occupationOf = input.Result.Prompts.ToDictionary(p => p.Id, OccupationOf);
+            var generated = input.Samples.Where(s => s.Output is not null && ImageStore.IsReference(s.Output)).ToList();
+            var pictures = generated.Select(s => images.Load(s.Output!)).ToList();
+            if (pictures.Count == 0) return (Proportion([]), double.NaN);
+            var occupations = annotator.Classify(pictures)["occupation"];
+            var hits = generated.Select((s, i) => Array.IndexOf(occupations[i], occupations[i].Max()) == occupationOf[s.PromptId] ? 1.0 : 0.0).ToArray();
+            var distance = generated.Select((s, i) => Nearest(pictures[i], occupationOf[s.PromptId])).Average();
+            return (Proportion(hits), distance);
+        }
+
+        private Bootstrap Bootstrap => new(Seed: settings.Seed);
+
+        private Estimate Proportion(double[] outcomes) => MultimodalLab.Proportion(Bootstrap, outcomes);
+
+        // Every picture the world can show of an occupation: each cell, tone, background, offset and light.
+        private double Nearest(RgbImage image, int occupation)
+        {
+            if (!_world.TryGetValue(occupation, out var renders))
+            {
+                renders = [.. PortraitWorld.Every(occupation).Select(PortraitWorld.Render)];
+                _world[occupation] = renders;
+            }
+            double best = double.MaxValue;
+            foreach (var render in renders)
+            {
+                long sum = 0;
+                for (int i = 0; i < image.Pixels.Length; i++)
+                {
+                    int d = image.Pixels[i] - render.Pixels[i];
+                    sum += d * d;
+                }
+                best = Math.Min(best, sum / (double)image.Pixels.Length / (255.0 * 255.0));
+            }
+            return best;
+        }
+    }
+}
