@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using static TorchSharp.torch;
 
 namespace Fairscope;
@@ -32,8 +30,9 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
 
     private static readonly string[] LocatedAttributes = ["gender", "race"];
 
-    /// <summary>The image suite every model is audited with: the world's occupations in the image suites' wording.</summary>
-    public static Suite Suite { get; } = BuildSuite();
+    /// <summary>The image suite every model is audited with: the built-in <c>portrait-world</c>, the world's occupations in the
+    /// image suites' wording.</summary>
+    public static Suite Suite { get; } = SuiteLoader.Load("portrait-world");
 
     private Bootstrap Bootstrap => new(Seed: settings.Seed);
 
@@ -79,34 +78,6 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
     {
         settings.Validate();
         return OrganismDirectory(cancellationToken);
-    }
-
-    private static Suite BuildSuite()
-    {
-        var yaml = new StringBuilder($"""
-            name: portrait-world
-            description: "Face photos of the portrait world's occupations, for the built-in unified multimodal model"
-            version: {FormatVersion}
-            modality: image
-            attributes:
-              gender:
-                categories: [{string.Join(", ", PortraitWorld.Genders)}]
-              race:
-                categories: [{string.Join(", ", PortraitWorld.Races)}]
-              age:
-                categories: [{string.Join(", ", PortraitWorld.Ages)}]
-            intersections:
-              - [gender, race]
-            templates:
-              - id: portrait
-                text: "A photo of the face of {"{a:occupation}"}"
-            slots:
-              occupation:
-
-            """);
-        foreach (var occupation in PortraitWorld.Occupations)
-            yaml.Append(CultureInfo.InvariantCulture, $"    - id: {SuiteLoader.Slugify(occupation.Name)}\n      value: {occupation.Name}\n");
-        return SuiteLoader.Parse(yaml.ToString(), "builtin:portrait-world");
     }
 
     private string Key(params object[] parts) => LabSettings.Key([.. parts, FormatVersion, settings.Seed]);
@@ -357,7 +328,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
         var perceived = PerceivedByOccupation(baseAudit);
         var exact = new List<TokenConcept>();
         var sampled = new List<TokenConcept>();
-        var references = PortraitWorld.Balanced(new Random(settings.Seed + 8)).ToList();
+        var references = PortraitData.Balanced(new Random(settings.Seed + 8), rounds: 2);
         for (int o = 0; o < PortraitWorld.Occupations.Count; o++)
         {
             var occupation = PortraitWorld.Occupations[o].Name;

@@ -81,7 +81,7 @@ public static class MultimodalReport
     {
         b.Append("<h2>Where the bias lives</h2><h3>Vision tokenizer: linear probe</h3><table><tr><th>attribute</th><th>held-out accuracy</th><th>majority baseline</th><th>train / test</th></tr>");
         foreach (var p in locate.Probe) b.Append($"<tr><td>{H(p.Attribute)}</td><td>{Cell(p.Accuracy)}</td><td>{F(p.MajorityBaseline)}</td><td>{p.Train} / {p.Test}</td></tr>");
-        b.Append("</table><h3>Language model: image-token distributions</h3><table><tr><th>attribute</th><th>hit rate (exact)</th><th>hit rate (sampled)</th><th>occupations</th><th>mean dominant share</th></tr>");
+        b.Append("</table><h3>Language model: image-token distributions</h3><p class=\"note\">Exact: each prompt's expected code histogram over 48 balanced reference portraits per occupation, weighted by their exact probability under the prompt. Sampled: histograms of the codes of images drawn for the prompt (the paper's method).</p><table><tr><th>attribute</th><th>hit rate (exact)</th><th>hit rate (sampled)</th><th>occupations</th><th>mean dominant share</th></tr>");
         foreach (var e in locate.Exact.Attributes)
         {
             var sampled = locate.Sampled.Attributes.FirstOrDefault(x => x.Attribute == e.Attribute);

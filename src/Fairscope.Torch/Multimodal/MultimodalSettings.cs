@@ -46,10 +46,10 @@ public sealed record MultimodalSettings(
 {
     /// <summary>The <c>fairscope demo multimodal</c> size: minutes on two cores.</summary>
     public static MultimodalSettings Demo(int seed = 0) => new(new PortraitWorldOptions(), GenerationImages: 6000, UnderstandingImages: 3000,
-        UnanswerableShare: 0.15, GroupCaptionShare: 0.5, ClassifierImages: 2304, ClassifierSteps: 600,
-        new VqConfig(ImageSize: PortraitWorld.Size, Grid: 8, CodeDim: 32, CodebookSize: 256, HiddenWidth: 32), TokenizerSteps: 800,
-        new GptConfig(VocabSize: 1, ContextLength: 112, Layers: 3, Heads: 4, Width: 128), ModelSteps: 1500, SamplesPerPrompt: 32, LocateSamples: 32,
-        FineTuneSteps: 300, PreferenceSteps: 100, PreferenceBeta: 1, AutoregressiveWeight: 1, seed);
+        UnanswerableShare: 0.15, GroupCaptionShare: 0.5, ClassifierImages: 2304, ClassifierSteps: 800,
+        new VqConfig(ImageSize: PortraitWorld.Size, Grid: 8, CodeDim: 32, CodebookSize: 256, HiddenWidth: 32), TokenizerSteps: 600,
+        new GptConfig(VocabSize: 1, ContextLength: 112, Layers: 3, Heads: 4, Width: 128), ModelSteps: 1000, SamplesPerPrompt: 32, LocateSamples: 32,
+        FineTuneSteps: 200, PreferenceSteps: 100, PreferenceBeta: 1, AutoregressiveWeight: 1, seed);
 
     /// <summary>A few seconds' worth, for tests: every stage runs, nothing is learnt well.</summary>
     public static MultimodalSettings Tiny(int seed = 0) => new(new PortraitWorldOptions(), GenerationImages: 96, UnderstandingImages: 48,

@@ -117,35 +117,27 @@ public sealed class UnifiedModel : IDisposable
     }
 
     /// <summary>
-    /// The model's distribution over image codes for <paramref name="caption"/>, exactly: each reference code sequence
-    /// is teacher-forced after the caption, the next-token distribution at every image position is restricted to image
-    /// tokens and renormalised, and these are averaged over positions and references (the exact counterpart of the U-MLLM
-    /// paper's histogram of sampled codes, arXiv 2502.03429). Equal references for every caption make captions comparable.
+    /// The model's expected image-code histogram for <paramref name="caption"/> over a fixed set of reference pictures,
+    /// computed exactly: each reference's code sequence is teacher-forced after the caption, its exact log-probability
+    /// (summed over all image positions) gives its weight <c>p(ref | caption) / Σ p(ref' | caption)</c>, and the result is
+    /// the weighted mean of the references' code histograms. It is the exact counterpart, on the references' support, of
+    /// the U-MLLM paper's histogram of sampled codes (arXiv 2502.03429): a balanced reference set shared by every caption
+    /// makes captions comparable, and no sampling noise enters.
     /// </summary>
     public double[] CodeDistribution(string caption, IReadOnlyList<int[]> references)
     {
         if (references.Count == 0) throw new FairscopeException("the code distribution needs at least one reference image");
         var prefix = GenerationPrefix(caption);
+        double[] logProbabilities;
         lock (_inference)
-        {
-            bool wasTraining = Language.training;
-            Language.eval();
-            try
-            {
-                using var _ = no_grad();
-                using var scope = NewDisposeScope();
-                // Input: prefix + all codes but the last; positions prefix−1 … end predict the codes.
-                var rows = references.Select(r => prefix.Concat(ImageTokens(r)[..^1]).Select(t => (long)t)).SelectMany(t => t).ToArray();
-                int length = prefix.Length + CodesPerImage - 1;
-                var logits = Language.forward(tensor(rows, [references.Count, length], ScalarType.Int64)); // (R, L, V)
-                var image = logits[TensorIndex.Colon, TensorIndex.Slice(prefix.Length - 1), TensorIndex.Slice(Vocabulary.FirstImageToken, Vocabulary.Size)];
-                return image.to(ScalarType.Float64).softmax(-1).mean([0, 1]).data<double>().ToArray(); // (codes)
-            }
-            finally
-            {
-                Language.train(wasTraining);
-            }
-        }
+            logProbabilities = Language.ScoreContinuations([.. references.Select(r => ((IReadOnlyList<int>)prefix, (IReadOnlyList<int>)ImageTokens(r)))]);
+        double max = logProbabilities.Max();
+        var weights = logProbabilities.Select(l => Math.Exp(l - max)).ToArray();
+        double total = weights.Sum();
+        var distribution = new double[Vocabulary.Codebook];
+        for (int r = 0; r < references.Count; r++)
+            foreach (var code in references[r]) distribution[code] += weights[r] / total / references[r].Length;
+        return distribution;
     }
 
     /// <summary>Writes the model to <paramref name="directory"/>: language model, tokenizer and vocabulary.</summary>

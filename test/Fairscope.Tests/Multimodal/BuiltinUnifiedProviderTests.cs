@@ -12,11 +12,9 @@ public sealed class BuiltinUnifiedProviderTests : IClassFixture<BuiltinUnifiedPr
         public TinyModel()
         {
             Directory = new MultimodalLab(MultimodalSettings.Tiny(), new ModelCache(_temp.Sub("cache")), _temp.Sub("lab")).ModelDirectory(CancellationToken.None);
-            Suite = _temp.File("portrait-world.yaml", MultimodalLab.Suite.SourceText);
         }
 
         public string Directory { get; }
-        public string Suite { get; }
 
         public void Dispose() => _temp.Dispose();
     }
@@ -30,7 +28,7 @@ public sealed class BuiltinUnifiedProviderTests : IClassFixture<BuiltinUnifiedPr
     {
         using var temp = new TempFolder();
         var output = temp.Sub("run");
-        string[] args = ["audit", "--suite", _model.Suite, "--provider", "builtin-umllm", "--model", _model.Directory, "--samples", "2",
+        string[] args = ["audit", "--suite", "portrait-world", "--provider", "builtin-umllm", "--model", _model.Directory, "--samples", "2",
             "--understanding", "ask", "--out", output, "--bootstrap", "100"];
         var (exit, errors) = await CliHarness.RunAsync(args);
         Assert.True(exit == 0, errors);
@@ -53,7 +51,7 @@ public sealed class BuiltinUnifiedProviderTests : IClassFixture<BuiltinUnifiedPr
     public async Task Bad_input_exits_two_with_one_line(string arguments, string error)
     {
         using var temp = new TempFolder();
-        string[] args = ["audit", "--suite", _model.Suite, "--provider", "builtin-umllm", "--samples", "2", "--out", temp.Sub("run"),
+        string[] args = ["audit", "--suite", "portrait-world", "--provider", "builtin-umllm", "--samples", "2", "--out", temp.Sub("run"),
             .. arguments.Replace("{model}", _model.Directory).Split(' ')];
         var (exit, errors) = await CliHarness.RunAsync(args);
         Assert.Equal(2, exit);

@@ -59,6 +59,14 @@ public sealed class PortraitWorldTests
     }
 
     [Fact]
+    public void The_built_in_suite_asks_for_the_worlds_occupations_and_categories()
+    {
+        var suite = MultimodalLab.Suite;
+        Assert.Equal(PortraitWorld.Occupations.Select(o => PortraitWorld.Caption(o.Name, null)), suite.Prompts.Select(p => p.Text.ToLowerInvariant()));
+        Assert.All(PortraitWorld.Attributes, a => Assert.Equal(a.Categories, suite.Attribute(a.Name)!.Categories));
+    }
+
+    [Fact]
     public void A_contact_sheet_tiles_scaled_images_with_white_gaps()
     {
         var red = new RgbImage(2, 1, [255, 0, 0, 255, 0, 0]);

@@ -9,7 +9,7 @@ public sealed class SuiteLoaderTests
     [Fact]
     public void Built_in_names_are_listed()
     {
-        Assert.Equal(["counterfactual", "descriptors", "occupation-portraits", "occupations"], SuiteLoader.BuiltInNames);
+        Assert.Equal(["counterfactual", "descriptors", "occupation-portraits", "occupations", "portrait-world"], SuiteLoader.BuiltInNames);
     }
 
     public static TheoryData<string> BuiltIns() => new(SuiteLoader.BuiltInNames);

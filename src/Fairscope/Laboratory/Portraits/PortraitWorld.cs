@@ -114,7 +114,7 @@ public static class PortraitWorld
         var hair = portrait.Age switch { 0 => Rgb(60, 40, 25), 1 => Rgb(120, 110, 100), _ => Rgb(215, 215, 215) };
         bool female = portrait.Gender == 0;
 
-        if (female) canvas.Rect(cx - 8, 6, 16, 17, hair); // long hair behind the head, down to the shoulders
+        if (female) canvas.Rect(cx - 9, 5, 18, 20, hair); // long hair behind the head, over the shoulders
         canvas.Rect(cx - 10, 24, 20, 8, cue.Uniform);      // shoulders in the uniform
         canvas.Rect(cx - 2, 21, 4, 3, skin);                // neck
         canvas.Ellipse(cx, 14, 6, 8, skin);                 // face
