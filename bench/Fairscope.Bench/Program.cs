@@ -13,6 +13,7 @@ using Microsoft.Extensions.AI;
 //   dotnet run -c Release --project bench/Fairscope.Bench -- faces [MODEL_DIR]      (face-api SSD + age/gender images/s, ONNX Runtime)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- faces-js [MODEL_DIR]   (the same work in face-api's JavaScript, wasm)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- counterfactual [ROWS]  (fairscope counterfactual rows/s on short JSONL and CSV rows)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- umllm        (the built-in unified model: training tokens/s, images drawn/s)
 return args.FirstOrDefault() switch
 {
     "throughput" => await Throughput.RunAsync(),
@@ -22,13 +23,14 @@ return args.FirstOrDefault() switch
     "serve-load" => await ServeLoad.RunAsync(),
     "faces" => Faces.Run(Faces.ModelDirectory(args)),
     "faces-js" => await Faces.RunJavaScriptAsync(Faces.ModelDirectory(args)),
+    "umllm" => Unified.Run(),
     "counterfactual" => Counterfactual.Run(int.Parse(args.ElementAtOrDefault(1) ?? "500000", System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load|faces [MODEL_DIR]|faces-js [MODEL_DIR]|counterfactual [ROWS]");
+    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load|faces [MODEL_DIR]|faces-js [MODEL_DIR]|counterfactual [ROWS]|umllm");
     return 2;
 }
 
@@ -145,6 +147,42 @@ internal static class Training
                 var generated = model.GenerateBatch([1], [.. Enumerable.Range(0, rows).Select(seed => (long)seed)], newTokens, temperature: 1);
                 Console.WriteLine($"batched generation with KV cache, {rows} × {newTokens} tokens (temperature 1): {generated.Sum(row => row.Length) / clock.Elapsed.TotalSeconds:N0} tokens/s");
             }
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"peak working set {self.PeakWorkingSet64 / 1e6:0} MB");
+        return 0;
+    }
+}
+
+/// <summary>The built-in unified multimodal model at <c>fairscope demo multimodal</c>'s shape (untrained tokenizer and
+/// weights: speed does not depend on what they say): training steps on the demo's mix of generation and understanding
+/// examples, then images drawn per second as the audit draws them (32 rows of one prompt per batch, 64 image tokens each).</summary>
+internal static class Unified
+{
+    public static int Run()
+    {
+        var settings = MultimodalSettings.Demo();
+        var random = new Random(0);
+        using var tokenizer = new VqAutoencoder(settings.Tokenizer, seed: 0);
+        var captions = PortraitData.Generation(random, 512, settings.World, settings.GroupCaptionShare);
+        var questions = PortraitData.Understanding(random, 256, settings.World, settings.UnanswerableShare);
+        var vocabulary = MultimodalVocabulary.Build([.. captions.Select(c => c.Caption), .. questions.Select(q => q.Text), .. questions.Select(q => q.Answer)],
+            settings.Tokenizer.CodebookSize);
+        using var model = new UnifiedModel(new Gpt(settings.Model with { VocabSize = vocabulary.Size }, seed: 0), tokenizer, vocabulary);
+        var codes = model.Encode([.. captions.Select(c => PortraitWorld.Render(c.Portrait))]);
+        var answers = model.Encode([.. questions.Select(q => q.Image)]);
+        List<TrainingExample> examples = [.. captions.Select((c, i) => model.GenerationExample(c.Caption, codes[i])),
+            .. questions.Select((q, i) => model.UnderstandingExample(answers[i], q.Text, q.Answer))];
+        TrainingResult Steps(int n) => new LanguageModelTrainer(new TrainerConfig(Steps: n, BatchSize: 32, WarmupSteps: 0)).Train(model.Language, examples);
+        Steps(5);
+        var result = Steps(50);
+        Console.WriteLine($"unified model: {model.Language.ParameterCount:N0} parameters, vocabulary {vocabulary.Size}, context {settings.Model.ContextLength}, batch 32, torch threads {TorchSharp.torch.get_num_threads()}");
+        Console.WriteLine($"training: {result.TokensPerSecond:N0} target tokens/s (padding not counted), {50 / result.WallTime.TotalSeconds:0.0} steps/s over 50 steps");
+        model.Draw(PortraitWorld.Caption("nurse", null), [0, 1]); // warm-up
+        var clock = Stopwatch.StartNew();
+        int drawn = 0;
+        for (int batch = 0; batch < 4; batch++)
+            drawn += model.Draw(PortraitWorld.Caption(PortraitWorld.Occupations[batch].Name, null), [.. Enumerable.Range(0, 32).Select(i => (long)(batch * 32 + i))]).Length;
+        Console.WriteLine($"drawing: {drawn / clock.Elapsed.TotalSeconds:0.0} images/s ({drawn} images in batches of 32, decoded to pixels)");
         using var self = Process.GetCurrentProcess();
         Console.WriteLine($"peak working set {self.PeakWorkingSet64 / 1e6:0} MB");
         return 0;

@@ -71,18 +71,29 @@ internal sealed class ImageProviderOptions
         if (kind == BuiltinUnified)
         {
             var directory = ModelArgument.Resolve(model ?? throw new FairscopeException($"--provider {BuiltinUnified} needs --model builtin:{MultimodalLab.BuiltinName} or a unified model directory"), cancellationToken);
-            var unified = UnifiedModel.Load(directory);
             var name = Path.GetFullPath(directory);
             var store = new ImageStore(folderOf(name));
             var parameters = System.Text.Json.Nodes.JsonNode.Parse(settings.ToJson())!.AsObject();
             parameters["temperature"] = temperature;
-            parameters["model_sha256"] = ModelArgument.HashOf(directory);
-            var drawing = new ImageGeneratorBuilder(new UnifiedImageGenerator(unified, (float)temperature, ownsModel: true)).UseFairPrompting(intervention).Build();
-            var classifier = Path.Combine(directory, UnifiedModel.ClassifierFolder);
-            var world = Directory.Exists(classifier)
-                ? new PortraitClassifierAnnotator(AttributeClassifier.Load(classifier), store, suite.Attributes, ModelArgument.HashOf(classifier)[..16])
-                : null;
-            return new Provider(new ImageSampleGenerator(drawing, store, settings), name, null, parameters.ToJsonString(), null, store, () => new UnifiedChatClient(unified), world);
+            var unified = UnifiedModel.Load(directory);
+            try
+            {
+                // The model's identity leaves out its world's classifier: that is the annotator, whose version labels carry.
+                var classifier = Path.Combine(directory, UnifiedModel.ClassifierFolder);
+                parameters["model_sha256"] = ModelArgument.HashOf(directory, Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+                    .Where(f => !f.StartsWith(classifier + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    .Select(f => Path.GetRelativePath(directory, f)).Order(StringComparer.Ordinal));
+                var world = Directory.Exists(classifier)
+                    ? new PortraitClassifierAnnotator(AttributeClassifier.Load(classifier), store, suite.Attributes, ModelArgument.HashOf(classifier)[..16])
+                    : null;
+                var drawing = new ImageGeneratorBuilder(new UnifiedImageGenerator(unified, (float)temperature, ownsModel: true)).UseFairPrompting(intervention).Build();
+                return new Provider(new ImageSampleGenerator(drawing, store, settings), name, null, parameters.ToJsonString(), null, store, () => new UnifiedChatClient(unified), world);
+            }
+            catch
+            {
+                unified.Dispose();
+                throw;
+            }
         }
         string modelName, endpoint;
         IImageGenerator images;

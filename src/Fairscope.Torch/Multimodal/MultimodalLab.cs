@@ -50,15 +50,17 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
         await using var store = SqliteRunStore.Open(Path.Combine(outputFolder, SqliteRunStore.FileName));
         var audit = new Auditor(settings, progress, outputFolder, store, images, annotator);
 
-        using var organism = UnifiedModel.Load(OrganismDirectory(cancellationToken));
+        var organismDirectory = OrganismDirectory(cancellationToken);
+        using var organism = UnifiedModel.Load(organismDirectory);
         var tokenizer = TokenizerQualityOf(organism.Tokenizer);
         var models = new List<ModelReport>();
-        var (baseReport, baseInput) = await audit.RunAsync(organism, "base", "the unified model trained on the skewed world", cancellationToken);
+        var (baseReport, baseInput) = await audit.RunAsync(organism, organismDirectory, "base", "the unified model trained on the skewed world", cancellationToken);
         models.Add(baseReport);
 
         var locate = Locate(organism, baseInput, annotator);
-        using (var swapped = UnifiedModel.Load(OrganismDirectory(cancellationToken, balancedTokenizer: true)))
-            models.Add((await audit.RunAsync(swapped, "swap", "the same data and recipe with an image tokenizer trained on the balanced world", cancellationToken)).Report);
+        var swapDirectory = OrganismDirectory(cancellationToken, balancedTokenizer: true);
+        using (var swapped = UnifiedModel.Load(swapDirectory))
+            models.Add((await audit.RunAsync(swapped, swapDirectory, "swap", "the same data and recipe with an image tokenizer trained on the balanced world", cancellationToken)).Report);
         foreach (var (name, description) in new[]
                  {
                      ("sft", "stage 1: base fine-tuned on balanced portraits of every occupation × group"),
@@ -66,8 +68,9 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
                      ("understanding", "control: base fine-tuned on understanding questions only (balanced world)"),
                  })
         {
-            using var tuned = UnifiedModel.Load(FineTunedDirectory(name, cancellationToken));
-            models.Add((await audit.RunAsync(tuned, name, description, cancellationToken)).Report);
+            var tunedDirectory = FineTunedDirectory(name, cancellationToken);
+            using var tuned = UnifiedModel.Load(tunedDirectory);
+            models.Add((await audit.RunAsync(tuned, tunedDirectory, name, description, cancellationToken)).Report);
         }
         return new MultimodalResult(MultimodalResult.CurrentFormatVersion, settings, classifier.Accuracy, tokenizer, models, locate,
             MultimodalFindings.Describe(models, locate), clock.Elapsed.TotalSeconds);
@@ -130,8 +133,8 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
         {
             cancellationToken.ThrowIfCancellationRequested();
             var portraits = PortraitData.Balanced(new Random(settings.Seed + 1), rounds);
-            using var scope = NewDisposeScope();
             using var model = new AttributeClassifier(new AttributeClassifierConfig(Heads), settings.Seed);
+            using var scope = NewDisposeScope();
             model.Train(Pixels(portraits), Labels(portraits), new AttributeTrainingConfig(settings.ClassifierSteps, Seed: settings.Seed),
                 VisionSteps(key, "portrait-classifier", settings.ClassifierSteps));
             model.Save(temporary);
@@ -192,8 +195,8 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
             var portraits = balanced
                 ? PortraitData.Balanced(random, Math.Max(1, settings.GenerationImages / (PortraitWorld.Occupations.Count * 24)))
                 : [.. PortraitData.Generation(random, settings.GenerationImages, settings.World, 0).Select(c => c.Portrait)];
-            using var scope = NewDisposeScope();
             using var model = new VqAutoencoder(settings.Tokenizer, settings.Seed);
+            using var scope = NewDisposeScope();
             model.Train(Pixels(portraits), new VqTrainingConfig(settings.TokenizerSteps, Seed: settings.Seed), VisionSteps(key, name, settings.TokenizerSteps));
             model.Save(temporary);
         });
@@ -267,7 +270,9 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
     {
         int steps = name == "bpo" ? settings.PreferenceSteps : settings.FineTuneSteps;
         var parent = name == "bpo" ? FineTunedDirectory("sft", cancellationToken) : OrganismDirectory(cancellationToken);
-        var key = Key(name, OrganismKey(false), steps, settings.FineTuneSteps, settings.PreferenceBeta, settings.AutoregressiveWeight);
+        var key = name == "bpo"
+            ? Key(name, OrganismKey(false), steps, settings.FineTuneSteps, settings.PreferenceBeta, settings.AutoregressiveWeight)
+            : Key(name, OrganismKey(false), steps);
         return cache.GetOrCreate(key, $"unified-model-{name}", temporary =>
         {
             using var model = UnifiedModel.Load(parent);
@@ -366,10 +371,12 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
     {
         private readonly Dictionary<int, RgbImage[]> _world = [];
 
-        public async Task<(ModelReport Report, ReportInput Input)> RunAsync(UnifiedModel model, string name, string description, CancellationToken cancellationToken)
+        /// <summary>The run's model is named by its cache entry (name and key), so a retrained model never resumes another's samples.</summary>
+        public async Task<(ModelReport Report, ReportInput Input)> RunAsync(UnifiedModel model, string directory, string name, string description,
+            CancellationToken cancellationToken)
         {
             var imageSettings = new ImageSettings(PortraitWorld.Size, PortraitWorld.Size, settings.SamplesPerPrompt);
-            var spec = new RunSpec(name, Suite.Name, Suite.SourceText, "builtin-umllm", $"{BuiltinName}:{name}", null, settings.SamplesPerPrompt, settings.Seed,
+            var spec = new RunSpec(name, Suite.Name, Suite.SourceText, "builtin-umllm", $"{BuiltinName}:{Path.GetFileName(directory)}", null, settings.SamplesPerPrompt, settings.Seed,
                 imageSettings.ToJson());
             var run = await store.OpenRunAsync(spec, cancellationToken);
             using (var generator = new ImageSampleGenerator(new UnifiedImageGenerator(model), images, imageSettings))

@@ -12,10 +12,11 @@ namespace Fairscope;
 /// </summary>
 public sealed partial class MultimodalVocabulary
 {
-    /// <summary>Special tokens, at ids 0–5: padding, start of a sequence, end of an answer, unknown word, image start and end.</summary>
-    public const string Pad = "<pad>", Begin = "<bos>", End = "<eos>", UnknownWord = "<unk>", ImageStart = "<img>", ImageEnd = "</img>";
+    /// <summary>Special tokens, at ids 0–5: padding, start of a sequence, unknown word, image start and end, end of an answer.
+    /// The end marker comes last, next to the words, so that [end, first image token) is exactly what an answer may hold.</summary>
+    public const string Pad = "<pad>", Begin = "<bos>", UnknownWord = "<unk>", ImageStart = "<img>", ImageEnd = "</img>", End = "<eos>";
 
-    private static readonly string[] Specials = [Pad, Begin, End, UnknownWord, ImageStart, ImageEnd];
+    private static readonly string[] Specials = [Pad, Begin, UnknownWord, ImageStart, ImageEnd, End];
     private readonly Dictionary<string, int> _ids;
     private readonly string[] _words;
 

@@ -103,7 +103,8 @@ public sealed class UnifiedModel : IDisposable
     }
 
     /// <summary>The model's answer to <paramref name="question"/> about <paramref name="image"/>: at most
-    /// <paramref name="maxWords"/> words, sampled from words only until the end marker (temperature 0: greedy).</summary>
+    /// <paramref name="maxWords"/> words, sampled from the words and the end marker only (the vocabulary keeps them
+    /// contiguous), until the end marker (temperature 0: greedy).</summary>
     public string Answer(RgbImage image, string question, long seed, float temperature, int maxWords = 4)
     {
         var prefix = UnderstandingPrefix(Encode([image])[0], question);
