@@ -146,22 +146,7 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor[]>
     /// <summary>Loads the model saved in <paramref name="directory"/> (on the CPU, or moved to <paramref name="device"/>),
     /// in evaluation mode. Throws <see cref="FairscopeException"/> when the files are missing or do not match the config.</summary>
     public static AttributeClassifier Load(string directory, Device? device = null)
-    {
-        var config = VisionCheckpoint.ReadConfig<AttributeClassifierConfig>(directory, "attribute classifier");
-        var model = new AttributeClassifier(config);
-        try
-        {
-            VisionCheckpoint.LoadWeights(model, directory, "attribute classifier");
-            if (device is not null) model.to(device);
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+        => VisionCheckpoint.Load<AttributeClassifier, AttributeClassifierConfig>(directory, "attribute classifier", config => new AttributeClassifier(config), device);
 
     // Moves each image by its own random (dy, dx) in [−s, s]²: crops of the edge-replicated padding.
     private static Tensor Shift(Tensor x, int s, Random random)

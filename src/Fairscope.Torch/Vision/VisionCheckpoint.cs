@@ -26,15 +26,38 @@ internal static class VisionCheckpoint
     {
         Directory.CreateDirectory(directory);
         using var scope = NewDisposeScope();
-        var tensors = module.named_parameters().Select(p => (p.name, Tensor: (Tensor)p.parameter))
-            .Concat(module.named_buffers().Select(b => (b.name, Tensor: b.buffer)))
-            .ToDictionary(t => t.name, t => t.Tensor.detach(), StringComparer.Ordinal);
+        var tensors = Tensors(module).ToDictionary(t => t.Key, t => t.Value.detach(), StringComparer.Ordinal);
         SafetensorsWriter.Write(Path.Combine(directory, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
         File.WriteAllText(Path.Combine(directory, ConfigFileName), JsonSerializer.Serialize(config, Json));
     }
 
-    /// <summary>Reads the config in <paramref name="directory"/>; <paramref name="what"/> names the model in errors.</summary>
-    public static TConfig ReadConfig<TConfig>(string directory, string what)
+    /// <summary>The model saved in <paramref name="directory"/>: its config read, the module built by <paramref name="create"/>,
+    /// its weights loaded (see <see cref="LoadWeights"/>), moved to <paramref name="device"/> when given, in evaluation mode.
+    /// <paramref name="what"/> names the model in errors; a failure disposes the half-built module.</summary>
+    public static TModel Load<TModel, TConfig>(string directory, string what, Func<TConfig, TModel> create, Device? device) where TModel : nn.Module
+    {
+        var model = create(ReadConfig<TConfig>(directory, what));
+        try
+        {
+            LoadWeights(model, directory, what);
+            if (device is not null) model.to(device);
+            model.eval();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    // Every parameter and buffer under its module name.
+    private static Dictionary<string, Tensor> Tensors(nn.Module module) =>
+        module.named_parameters().Select(p => (p.name, Tensor: (Tensor)p.parameter))
+            .Concat(module.named_buffers().Select(b => (b.name, Tensor: b.buffer)))
+            .ToDictionary(t => t.name, t => t.Tensor, StringComparer.Ordinal);
+
+    private static TConfig ReadConfig<TConfig>(string directory, string what)
     {
         string path = Path.Combine(directory, ConfigFileName);
         if (!File.Exists(path)) throw new FairscopeException($"{path}: {what} config not found");
@@ -52,13 +75,11 @@ internal static class VisionCheckpoint
     /// <summary>Copies the weights in <paramref name="directory"/> into <paramref name="module"/>, which must hold
     /// the same names and shapes, no more and no fewer (else a <see cref="FairscopeException"/> names the first
     /// difference).</summary>
-    public static void LoadWeights(nn.Module module, string directory, string what)
+    private static void LoadWeights(nn.Module module, string directory, string what)
     {
         string path = Path.Combine(directory, WeightsFileName);
         using var reader = SafetensorsReader.Open(path);
-        var expected = module.named_parameters().Select(p => (p.name, Tensor: (Tensor)p.parameter))
-            .Concat(module.named_buffers().Select(b => (b.name, Tensor: b.buffer)))
-            .ToDictionary(t => t.name, t => t.Tensor, StringComparer.Ordinal);
+        var expected = Tensors(module);
         if (reader.Header.Names.FirstOrDefault(name => !expected.ContainsKey(name)) is { } extra)
             throw new FairscopeException($"{path}: unexpected tensor '{extra}' for this {what} config");
         foreach (var (name, target) in expected)

@@ -219,22 +219,7 @@ public sealed class VqAutoencoder : Module<Tensor, Tensor>
     /// <summary>Loads the model saved in <paramref name="directory"/> (on the CPU, or moved to <paramref name="device"/>),
     /// in evaluation mode. Throws <see cref="FairscopeException"/> when the files are missing or do not match the config.</summary>
     public static VqAutoencoder Load(string directory, Device? device = null)
-    {
-        var config = VisionCheckpoint.ReadConfig<VqConfig>(directory, "VQ");
-        var model = new VqAutoencoder(config);
-        try
-        {
-            VisionCheckpoint.LoadWeights(model, directory, "VQ");
-            if (device is not null) model.to(device);
-            model.eval();
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
+        => VisionCheckpoint.Load<VqAutoencoder, VqConfig>(directory, "VQ", config => new VqAutoencoder(config), device);
 
     // Jukebox's restarts: an entry whose averaged count has fallen below one vector per step takes a random vector of
     // this batch, with count 1. Done before quantising, so the vector it copies chooses it at once: restarting from an
