@@ -148,7 +148,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
             accuracy = HeadNames.ToDictionary(h => h, h =>
             {
                 var argmax = predicted[h].argmax(1).cpu().data<long>().ToArray();
-                return Proportion(Bootstrap, [.. heldOut.Select((p, i) => argmax[i] == Truth(p, h) ? 1.0 : 0.0)]);
+                return Bootstrap.Mean([.. heldOut.Select((p, i) => argmax[i] == Truth(p, h) ? 1.0 : 0.0)]);
             });
         }
         return new TrainedClassifier(classifier, key, accuracy);
@@ -164,13 +164,6 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
 
     private static Dictionary<string, Tensor> Labels(IReadOnlyList<Portrait> portraits) =>
         HeadNames.ToDictionary(h => h, h => tensor(portraits.Select(p => (long)Truth(p, h)).ToArray()));
-
-    /// <summary>The mean of 0/1 outcomes with its percentile-bootstrap interval.</summary>
-    private static Estimate Proportion(Bootstrap bootstrap, double[] outcomes)
-    {
-        var replicates = outcomes.Length == 0 ? [] : bootstrap.Replicates(random => [Sampling.ResampledMean(random, outcomes)]).Select(r => r[0]).ToArray();
-        return bootstrap.Estimate(outcomes.Length == 0 ? double.NaN : outcomes.Average(), replicates);
-    }
 
     private RgbImage WorldSheetImage()
     {
@@ -420,7 +413,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
         {
             var questions = PortraitData.Understanding(new Random(settings.Seed + 9), 200, PortraitWorldOptions.Balanced, settings.UnanswerableShare);
             var correct = questions.Select((q, i) => model.Answer(q.Image, q.Text, i, temperature: 0) == q.Answer ? 1.0 : 0.0).ToArray();
-            return PortraitData.QuestionAttributes.ToDictionary(a => a, a => Proportion([.. correct.Where((_, i) => questions[i].Attribute == a)]));
+            return PortraitData.QuestionAttributes.ToDictionary(a => a, a => Bootstrap.Mean([.. correct.Where((_, i) => questions[i].Attribute == a)]));
         }
 
         // Occupation recognisability by the classifier, and the distance to the nearest render of the occupation.
@@ -429,16 +422,14 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
             var occupationOf = input.Result.Prompts.ToDictionary(p => p.Id, OccupationOf);
             var generated = input.Samples.Where(s => s.Output is not null && ImageStore.IsReference(s.Output)).ToList();
             var pictures = generated.Select(s => images.Load(s.Output!)).ToList();
-            if (pictures.Count == 0) return (Proportion([]), double.NaN);
+            if (pictures.Count == 0) return (Bootstrap.Mean([]), double.NaN);
             var occupations = annotator.Classify(pictures)["occupation"];
             var hits = generated.Select((s, i) => Array.IndexOf(occupations[i], occupations[i].Max()) == occupationOf[s.PromptId] ? 1.0 : 0.0).ToArray();
             var distance = generated.Select((s, i) => Nearest(pictures[i], occupationOf[s.PromptId])).Average();
-            return (Proportion(hits), distance);
+            return (Bootstrap.Mean(hits), distance);
         }
 
         private Bootstrap Bootstrap => new(Seed: settings.Seed);
-
-        private Estimate Proportion(double[] outcomes) => MultimodalLab.Proportion(Bootstrap, outcomes);
 
         // Every picture the world can show of an occupation: each cell, tone, background, offset and light.
         private double Nearest(RgbImage image, int occupation)

@@ -46,12 +46,10 @@ public static class LinearProbe
         var actual = test.Select(i => label[i]).ToList();
         var predicted = test.Select(i => model.Predict(features[i])).ToList();
         var correct = actual.Select((a, i) => a == predicted[i] ? 1.0 : 0.0).ToArray();
-        var bootstrap = new Bootstrap(Seed: options.Seed);
-        var replicates = bootstrap.Replicates(random => [Sampling.ResampledMean(random, correct)]).Select(r => r[0]).ToArray();
 
         var trainCounts = Enumerable.Range(0, classes.Count).Select(k => train.Count(i => label[i] == k)).ToList();
         var majority = trainCounts.IndexOf(trainCounts.Max());
-        return new ProbeResult(attribute, train.Count, test.Count, classes, bootstrap.Estimate(Accuracy(actual, predicted), replicates),
+        return new ProbeResult(attribute, train.Count, test.Count, classes, new Bootstrap(Seed: options.Seed).Mean(correct),
             classes[majority], (double)actual.Count(a => a == majority) / actual.Count,
             classes.Select((c, k) => (c, k)).ToDictionary(p => p.c, p => actual.Count(a => a == p.k), StringComparer.Ordinal));
     }

@@ -22,13 +22,6 @@ public static class TokenLocator
         return (labelled[0].Key, (double)labelled[0].Value / total, total);
     }
 
-    /// <summary>Share of true values among the defined <paramref name="hits"/>; NaN when none is defined.</summary>
-    public static double HitRate(IEnumerable<bool?> hits)
-    {
-        var defined = hits.Where(h => h.HasValue).ToList();
-        return defined.Count == 0 ? double.NaN : (double)defined.Count(h => h!.Value) / defined.Count;
-    }
-
     /// <summary>Every concept × attribute location and the per-attribute summaries; intervals resample concepts with
     /// <paramref name="bootstrap"/>. Every attribute of a concept needs at least two groups.</summary>
     public static TokenLocateResult Locate(IReadOnlyList<TokenConcept> concepts, Bootstrap bootstrap)
@@ -52,10 +45,10 @@ public static class TokenLocator
 
     private static TokenLocateSummary Summarise(string attribute, IReadOnlyList<TokenLocation> locations, Bootstrap bootstrap)
     {
+        // The hit rate: the share of hits among the concepts with a dominant group.
         var hits = locations.Where(l => l.Hit.HasValue).Select(l => l.Hit!.Value ? 1.0 : 0.0).ToArray();
-        var replicates = hits.Length == 0 ? [] : bootstrap.Replicates(random => [Sampling.ResampledMean(random, hits)]).Select(r => r[0]).ToArray();
         var shares = locations.Where(l => l.DominantShare.HasValue).Select(l => l.DominantShare!.Value).ToList();
-        return new TokenLocateSummary(attribute, locations.Count, hits.Length, bootstrap.Estimate(HitRate(locations.Select(l => l.Hit)), replicates),
+        return new TokenLocateSummary(attribute, locations.Count, hits.Length, bootstrap.Mean(hits),
             shares.Count == 0 ? null : shares.Average());
     }
 }

@@ -43,6 +43,15 @@ public sealed record Bootstrap(int Resamples = 1000, double Level = 0.95, int Se
         return new Estimate(double.IsFinite(point) ? point : null, interval?.Low, interval?.High, BiasOf(replicates, point));
     }
 
+    /// <summary>The mean of <paramref name="values"/> (of 0/1 outcomes: a proportion, such as an accuracy or a hit rate)
+    /// with the percentile interval of resampled means; undefined for no values.</summary>
+    public Estimate Mean(double[] values)
+    {
+        if (values.Length == 0) return Estimate(double.NaN, []);
+        var replicates = Replicates(random => [Sampling.ResampledMean(random, values)]).Select(r => r[0]).ToArray();
+        return Estimate(values.Average(), replicates);
+    }
+
     /// <summary>Mean of the finite replicates minus <paramref name="estimate"/>: the bootstrap estimate of the
     /// estimator's bias (Efron &amp; Tibshirani 1993, §10.2); null when undefined.</summary>
     public static double? BiasOf(IEnumerable<double> replicates, double estimate)
