@@ -80,9 +80,8 @@ internal sealed class ImageProviderOptions
             {
                 // The model's identity leaves out its world's classifier: that is the annotator, whose version labels carry.
                 var classifier = Path.Combine(directory, UnifiedModel.ClassifierFolder);
-                parameters["model_sha256"] = ModelArgument.HashOf(directory, Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-                    .Where(f => !f.StartsWith(classifier + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                    .Select(f => Path.GetRelativePath(directory, f)).Order(StringComparer.Ordinal));
+                parameters["model_sha256"] = ModelArgument.HashOf(directory, ModelArgument.FilesUnder(directory)
+                    .Where(f => !f.StartsWith(UnifiedModel.ClassifierFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
                 var world = Directory.Exists(classifier)
                     ? new PortraitClassifierAnnotator(AttributeClassifier.Load(classifier), store, suite.Attributes, ModelArgument.HashOf(classifier)[..16])
                     : null;

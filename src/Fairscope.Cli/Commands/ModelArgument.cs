@@ -24,12 +24,16 @@ internal static class ModelArgument
     /// <summary>The files of a GPT model directory that decide its outputs.</summary>
     public static readonly string[] LanguageModelFiles = [GptCheckpoint.ConfigFileName, GptCheckpoint.WeightsFileName, "vocab.json", "merges.txt", "tokenizer.json"];
 
+    /// <summary>Every file under <paramref name="directory"/>, as paths relative to it in ordinal order.</summary>
+    public static IEnumerable<string> FilesUnder(string directory) =>
+        Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(directory, f)).Order(StringComparer.Ordinal);
+
     /// <summary>A hash of <paramref name="files"/> (paths relative to <paramref name="directory"/>; default every file in it),
     /// part of a run's identity: resuming against retrained weights or another tokenizer is refused.</summary>
     public static string HashOf(string directory, IEnumerable<string>? files = null)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        files ??= Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(directory, f)).Order(StringComparer.Ordinal);
+        files ??= FilesUnder(directory);
         foreach (var name in files)
         {
             var path = Path.Combine(directory, name);

@@ -350,6 +350,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
             var device = wte.weight!.device;
             var generators = seeds.Select(seed => new Generator((ulong)seed, device)).ToArray();
             var caches = useCache ? Enumerable.Range(0, Config.Layers).Select(_ => new KeyValueCache()).ToArray() : null;
+            using var blocked = allowed is { } range ? Outside(range, device) : null; // (V): tokens never drawn
             try
             {
                 var tokens = seeds.Select(_ => prompt.ToList()).ToArray(); // per row: the prompt and everything fed after it
@@ -365,9 +366,7 @@ public sealed class Gpt : Module<Tensor, Tensor>
                     int length = tokens[0].Count, fed = append ? 1 : Math.Min(length, Config.ContextLength);
                     var input = Ids(tokens.Select(row => row.Skip(length - fed)).ToList(), device); // (B, fed)
                     var logits = Forward(input, caches, lastPositionOnly: true)[TensorIndex.Colon, -1]; // (B, V)
-                    if (allowed is { } range)
-                        logits = logits.index_fill(1, cat([arange(0, range.Start, ScalarType.Int64, device), arange(range.Start + range.Count, Config.VocabSize, ScalarType.Int64, device)]),
-                            float.NegativeInfinity);
+                    if (blocked is not null) logits = logits.masked_fill(blocked, float.NegativeInfinity);
                     var next = Sample(logits, temperature, topK, topP, generators);
                     for (int r = 0; r < next.Length; r++)
                     {
@@ -385,6 +384,14 @@ public sealed class Gpt : Module<Tensor, Tensor>
                 foreach (var generator in generators) generator.Dispose();
             }
         });
+    }
+
+    // A (V) mask of the ids outside [Start, Start + Count), made once per generation.
+    private Tensor Outside((int Start, int Count) range, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var ids = arange(Config.VocabSize, ScalarType.Int64, device);
+        return ids.lt(range.Start).logical_or(ids.ge(range.Start + range.Count)).MoveToOuterDisposeScope();
     }
 
     // Picks one token per row from next-token logits (B, V); row r draws with generators[r].

@@ -48,7 +48,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
         var images = new ImageStore(outputFolder);
         using var annotator = new PortraitClassifierAnnotator(classifier.Model, images, Suite.Attributes, classifier.Key);
         await using var store = SqliteRunStore.Open(Path.Combine(outputFolder, SqliteRunStore.FileName));
-        var audit = new Auditor(settings, progress, outputFolder, store, images, annotator);
+        var audit = new Auditor(settings, Bootstrap, progress, outputFolder, store, images, annotator);
 
         var organismDirectory = OrganismDirectory(cancellationToken);
         using var organism = UnifiedModel.Load(organismDirectory);
@@ -85,15 +85,8 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
 
     private string Key(params object[] parts) => LabSettings.Key([.. parts, FormatVersion, settings.Seed]);
 
-    // Training steps only count for what is not cached yet.
-    private IProgress<TrainingProgress>? Steps(string key, string name, int steps)
-    {
-        if (progress is null || Directory.Exists(cache.ModelDirectory(key, name))) return null;
-        progress.Plan(LabProgress.Train, steps);
-        return new Progress(() => progress.Advance(LabProgress.Train));
-    }
-
-    private IProgress<VisionTrainingProgress>? VisionSteps(string key, string name, int steps)
+    // Training steps only count for what is not cached yet. One reporter serves the language and the vision trainers.
+    private Progress? Steps(string key, string name, int steps)
     {
         if (progress is null || Directory.Exists(cache.ModelDirectory(key, name))) return null;
         progress.Plan(LabProgress.Train, steps);
@@ -136,7 +129,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
             using var model = new AttributeClassifier(new AttributeClassifierConfig(Heads), settings.Seed);
             using var scope = NewDisposeScope();
             model.Train(Pixels(portraits), Labels(portraits), new AttributeTrainingConfig(settings.ClassifierSteps, Seed: settings.Seed),
-                VisionSteps(key, "portrait-classifier", settings.ClassifierSteps));
+                Steps(key, "portrait-classifier", settings.ClassifierSteps));
             model.Save(temporary);
         });
         var classifier = AttributeClassifier.Load(directory);
@@ -190,7 +183,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
                 : [.. PortraitData.Generation(random, settings.GenerationImages, settings.World, 0).Select(c => c.Portrait)];
             using var model = new VqAutoencoder(settings.Tokenizer, settings.Seed);
             using var scope = NewDisposeScope();
-            model.Train(Pixels(portraits), new VqTrainingConfig(settings.TokenizerSteps, Seed: settings.Seed), VisionSteps(key, name, settings.TokenizerSteps));
+            model.Train(Pixels(portraits), new VqTrainingConfig(settings.TokenizerSteps, Seed: settings.Seed), Steps(key, name, settings.TokenizerSteps));
             model.Save(temporary);
         });
         return VqAutoencoder.Load(directory);
@@ -359,7 +352,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
     /// world's classifier, analysed and reported (with the ask-mode understanding probe), plus the lab's own measures.</summary>
     private static readonly AggregateEstimate Undefined = new(null, null, null, null, null, null, 0);
 
-    private sealed class Auditor(MultimodalSettings settings, LabProgress? progress, string outputFolder, IRunStore store, ImageStore images,
+    private sealed class Auditor(MultimodalSettings settings, Bootstrap bootstrap, LabProgress? progress, string outputFolder, IRunStore store, ImageStore images,
         PortraitClassifierAnnotator annotator)
     {
         private readonly Dictionary<int, RgbImage[]> _world = [];
@@ -388,16 +381,18 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
                 var probe = new UnderstandingProbe(new UnifiedChatClient(model), spec.Model, ProbeMode.Ask, questions, null, images, options);
                 return RunProbeAsync(probe, understanding, generation, questions, cancellationToken);
             }
-            var input = await new AuditReporter(store, [annotator], Bootstrap, annotationConcurrency: 1)
+            var input = await new AuditReporter(store, [annotator], bootstrap, annotationConcurrency: 1)
                 .ReportAsync(run, Suite, [], Path.Combine(outputFolder, folder), null, cancellationToken, images, Understand);
 
-            var rows = Suite.Prompts.SelectMany(p => input.Samples.Where(x => x.PromptId == p.Id && ImageStore.IsReference(x.Output)).OrderBy(x => x.SampleIndex)
-                .Take(SheetColumns).Select(x => images.Load(x.Output!))).ToList();
+            var generated = input.Samples.Where(x => ImageStore.IsReference(x.Output)).ToList();
+            var pictures = generated.Select(x => images.Load(x.Output!)).ToList();
+            var rows = Suite.Prompts.SelectMany(p => generated.Select((x, i) => (x, i)).Where(g => g.x.PromptId == p.Id).OrderBy(g => g.x.SampleIndex)
+                .Take(SheetColumns).Select(g => pictures[g.i])).ToList();
             if (rows.Count > 0)
                 await File.WriteAllBytesAsync(Path.Combine(outputFolder, folder, ModelSheet), ImageDecoder.EncodePng(ContactSheet.Tile(rows, SheetColumns, scale: 3)), cancellationToken);
             // No labelled image for an attribute (a model that draws nothing recognisable) leaves its bias undefined.
             var bias = input.Result.Attributes.ToDictionary(a => a.Name, a => a.Metrics.GetValueOrDefault(PromptMetrics.BiasScore, Undefined));
-            var (recognisable, distance) = Fidelity(input);
+            var (recognisable, distance) = Fidelity(input, generated, pictures);
             return (new ModelReport(name, description, bias, input.Understanding?.Alignment ?? [], UnderstandingAccuracy(model), recognisable, distance, folder), input);
         }
 
@@ -405,7 +400,7 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
             CancellationToken cancellationToken)
         {
             using (probe)
-                return await new UnderstandingAudit(store, Bootstrap, concurrency: 1).RunAsync(spec, generation, questions, probe, progress?.Sampling(), cancellationToken);
+                return await new UnderstandingAudit(store, bootstrap, concurrency: 1).RunAsync(spec, generation, questions, probe, progress?.Sampling(), cancellationToken);
         }
 
         // Greedy answers to held-out questions about balanced portraits (and empty scenes, whose answer is unknown).
@@ -413,23 +408,19 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
         {
             var questions = PortraitData.Understanding(new Random(settings.Seed + 9), 200, PortraitWorldOptions.Balanced, settings.UnanswerableShare);
             var correct = questions.Select((q, i) => model.Answer(q.Image, q.Text, i, temperature: 0) == q.Answer ? 1.0 : 0.0).ToArray();
-            return PortraitData.QuestionAttributes.ToDictionary(a => a, a => Bootstrap.Mean([.. correct.Where((_, i) => questions[i].Attribute == a)]));
+            return PortraitData.QuestionAttributes.ToDictionary(a => a, a => bootstrap.Mean([.. correct.Where((_, i) => questions[i].Attribute == a)]));
         }
 
         // Occupation recognisability by the classifier, and the distance to the nearest render of the occupation.
-        private (Estimate Recognisable, double Distance) Fidelity(ReportInput input)
+        private (Estimate Recognisable, double Distance) Fidelity(ReportInput input, IReadOnlyList<SampleRecord> generated, IReadOnlyList<RgbImage> pictures)
         {
             var occupationOf = input.Result.Prompts.ToDictionary(p => p.Id, OccupationOf);
-            var generated = input.Samples.Where(s => s.Output is not null && ImageStore.IsReference(s.Output)).ToList();
-            var pictures = generated.Select(s => images.Load(s.Output!)).ToList();
-            if (pictures.Count == 0) return (Bootstrap.Mean([]), double.NaN);
+            if (pictures.Count == 0) return (bootstrap.Mean([]), double.NaN);
             var occupations = annotator.Classify(pictures)["occupation"];
             var hits = generated.Select((s, i) => Array.IndexOf(occupations[i], occupations[i].Max()) == occupationOf[s.PromptId] ? 1.0 : 0.0).ToArray();
             var distance = generated.Select((s, i) => Nearest(pictures[i], occupationOf[s.PromptId])).Average();
-            return (Bootstrap.Mean(hits), distance);
+            return (bootstrap.Mean(hits), distance);
         }
-
-        private Bootstrap Bootstrap => new(Seed: settings.Seed);
 
         // Every picture the world can show of an occupation: each cell, tone, background, offset and light.
         private double Nearest(RgbImage image, int occupation)

@@ -28,12 +28,7 @@ public static class PortraitData
     /// <summary><paramref name="count"/> portraits of <paramref name="world"/>, a share <paramref name="groupShare"/> of
     /// them captioned with the person's group for one attribute, the rest with the neutral caption.</summary>
     public static Captioned[] Generation(Random random, int count, PortraitWorldOptions world, double groupShare) =>
-        [.. Enumerable.Range(0, count).Select(_ =>
-        {
-            var portrait = PortraitWorld.Draw(random, world);
-            var attribute = random.NextDouble() < groupShare ? PortraitWorld.Attributes[random.Next(PortraitWorld.Attributes.Count)].Name : null;
-            return new Captioned(portrait, PortraitWorld.Caption(portrait, attribute));
-        })];
+        [.. Enumerable.Range(0, count).Select(_ => Caption(random, PortraitWorld.Draw(random, world), groupShare))];
 
     /// <summary>
     /// <paramref name="count"/> questions about pictures of <paramref name="world"/>: an attribute drawn uniformly, the
@@ -55,11 +50,14 @@ public static class PortraitData
 
     /// <summary>Balanced captioned portraits for fine-tuning: every cell, neutral and group captions in the given share.</summary>
     public static Captioned[] BalancedGeneration(Random random, int rounds, double groupShare) =>
-        [.. Balanced(random, rounds).Select(p =>
-        {
-            var attribute = random.NextDouble() < groupShare ? PortraitWorld.Attributes[random.Next(PortraitWorld.Attributes.Count)].Name : null;
-            return new Captioned(p, PortraitWorld.Caption(p, attribute));
-        })];
+        [.. Balanced(random, rounds).Select(p => Caption(random, p, groupShare))];
+
+    // The neutral caption, or with probability groupShare one naming the person's group for an attribute drawn uniformly.
+    private static Captioned Caption(Random random, Portrait portrait, double groupShare)
+    {
+        var attribute = random.NextDouble() < groupShare ? PortraitWorld.Attributes[random.Next(PortraitWorld.Attributes.Count)].Name : null;
+        return new Captioned(portrait, PortraitWorld.Caption(portrait, attribute));
+    }
 
     /// <summary>
     /// BPO's preference sets for one attribute: per drawn portrait, the neutral caption as the prompt and the same person

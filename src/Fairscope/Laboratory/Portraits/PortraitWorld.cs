@@ -67,8 +67,7 @@ public static class PortraitWorld
         int gender = Skewed(random, Genders.Count, cue.Gender, options.GenderSkew);
         int race = Skewed(random, Races.Count, cue.Race, options.RaceSkew);
         int age = Skewed(random, Ages.Count, cue.Age, options.AgeSkew);
-        return new Portrait(o, gender, 2 * race + random.Next(2), age, random.Next(Backgrounds.Length),
-            OffsetsX[random.Next(OffsetsX.Length)], random.Next(Lights.Length));
+        return WithNuisance(random, o, gender, race, age);
     }
 
     /// <summary>One portrait of every (occupation, gender, race, age) cell with random nuisance: a balanced set.</summary>
@@ -78,8 +77,12 @@ public static class PortraitWorld
         for (int g = 0; g < Genders.Count; g++)
         for (int r = 0; r < Races.Count; r++)
         for (int a = 0; a < Ages.Count; a++)
-            yield return new Portrait(o, g, 2 * r + random.Next(2), a, random.Next(Backgrounds.Length), OffsetsX[random.Next(OffsetsX.Length)], random.Next(Lights.Length));
+            yield return WithNuisance(random, o, g, r, a);
     }
+
+    // A person of the given groups with one of its race's two tones and random nuisance (drawn in this order).
+    private static Portrait WithNuisance(Random random, int occupation, int gender, int race, int age) =>
+        new(occupation, gender, 2 * race + random.Next(2), age, random.Next(Backgrounds.Length), OffsetsX[random.Next(OffsetsX.Length)], random.Next(Lights.Length));
 
     /// <summary>Every portrait the world can show of <paramref name="occupation"/>: each group, tone, background, offset and light.</summary>
     public static IEnumerable<Portrait> Every(int occupation) =>
