@@ -104,6 +104,9 @@ public sealed partial class ClipTokenizer
                 PreTokenizer = new RegexPreTokenizer(PiecePattern(), null),
                 // The two special tokens match as whole pieces of the pattern and map to their ids, not through BPE.
                 SpecialTokens = new Dictionary<string, int> { [StartOfText] = startOfText, [EndOfText] = endOfText },
+                // A symbol missing from the vocabulary (never, with all 512 byte symbols) becomes end-of-text, as in
+                // transformers' CLIP tokenizers; without an unknown token the library would silently drop it.
+                UnknownToken = EndOfText,
             });
         }
         catch (InvalidOperationException e) // Microsoft.ML.Tokenizers' complaint about a merge whose tokens are not in the vocabulary

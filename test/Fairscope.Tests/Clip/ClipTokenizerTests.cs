@@ -39,6 +39,8 @@ public sealed class ClipTokenizerTests : IDisposable
         // Punctuation is its own piece; the special token written in text is its id.
         Assert.Equal([Bos, Cat, 7, Eos, Eos], tokenizer.Encode("cat! <|endoftext|>"));
         Assert.Equal([Bos, Eos], tokenizer.Encode(""));
+        // A symbol outside the vocabulary is end-of-text, transformers' unknown token for CLIP.
+        Assert.Equal([Bos, Cat, Eos, Eos], tokenizer.Encode("cat x"));
     }
 
     [Fact]
@@ -89,6 +91,27 @@ public sealed class ClipTokenizerTests : IDisposable
             var ids = tokenizer.Encode(piece);
             Assert.True(ids.Length == 3 && ids[1] == vocab[piece + "</w>"], $"'{piece}' → [{string.Join(", ", ids)}]");
         }
+    }
+
+    [Fact]
+    public void Only_clips_first_48894_merges_are_read()
+    {
+        // Arrange: CLIP's 49,408 ids: 512 byte symbols, 48,894 merges of a symbol with a word-final one, the specials;
+        // then a merge line whose right token is in no vocabulary
+        var symbols = Gpt2ByteAlphabet.Symbols.Select(c => c.ToString()).ToList();
+        var final = symbols.Select(s => s + "</w>").ToList();
+        var pairs = symbols.SelectMany(left => final.Select(right => (left, right))).Take(ClipTokenizer.MergeCount).ToList();
+        var tokens = symbols.Concat(final).Concat(pairs.Select(p => p.left + p.right)).Append("<|startoftext|>").Append("<|endoftext|>");
+        string vocab = System.Text.Json.JsonSerializer.Serialize(tokens.Select((token, id) => (token, id)).ToDictionary(t => t.token, t => t.id));
+        string merges = string.Join("\n", pairs.Select(p => $"{p.left} {p.right}").Prepend("#version: 0.2").Append("a zz</w>"));
+
+        // Act
+        var tokenizer = ClipTokenizer.Load(Write("full", vocab, merges));
+
+        // Assert: loads (the last line is never read), and "!!" is the first merge's "!!</w>"
+        Assert.Equal(49408, tokenizer.VocabularySize);
+        Assert.Equal((49406, 49407), (tokenizer.StartOfTextId, tokenizer.EndOfTextId));
+        Assert.Equal([49406, 512, 49407], tokenizer.Encode("!!"));
     }
 
     [Fact]
