@@ -27,9 +27,6 @@ public sealed record ClipTextConfig(
     /// <summary>The exact (erf) GELU, as in OpenCLIP's ViT-H text encoder of Stable Diffusion 2.x.</summary>
     public const string Gelu = "gelu";
 
-    /// <summary>Channels per attention head: <see cref="Width"/> / <see cref="Heads"/>.</summary>
-    public int HeadSize => Width / Heads;
-
     /// <summary>Returns this config, or throws <see cref="FairscopeException"/> naming the first invalid value.</summary>
     public ClipTextConfig Validate() =>
         Problem() is { } problem ? throw new FairscopeException($"invalid CLIP text config: {problem}") : this;
