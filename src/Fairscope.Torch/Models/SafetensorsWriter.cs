@@ -23,7 +23,23 @@ public static class SafetensorsWriter
                 throw new ArgumentException($"tensor '{name}' is {tensors[name].dtype}; only floating-point tensors are written (as F32)", nameof(tensors));
         }
 
-        byte[] header = Header(names.Select(n => (n, tensors[n].shape)), metadata);
+        byte[] header = Header(names.Select(n => (n, SafetensorsDType.F32, (IReadOnlyList<long>)tensors[n].shape)), metadata);
+        WriteFile(path, header, stream =>
+        {
+            foreach (var name in names)
+            {
+                using var converted = tensors[name].to(ScalarType.Float32, CPU);
+                using var contiguous = converted.contiguous();
+                stream.Write(contiguous.bytes);
+            }
+        });
+    }
+
+    /// <summary>Writes a safetensors file to a temporary file beside <paramref name="path"/>: the length of
+    /// <paramref name="header"/>, the header, then whatever <paramref name="writeData"/> writes; then moves it into
+    /// place, replacing any existing file. When anything fails the temporary file is deleted and nothing is replaced.</summary>
+    internal static void WriteFile(string path, byte[] header, Action<Stream> writeData)
+    {
         string temporary = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
@@ -33,12 +49,7 @@ public static class SafetensorsWriter
                 System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
                 stream.Write(length);
                 stream.Write(header);
-                foreach (var name in names)
-                {
-                    using var converted = tensors[name].to(ScalarType.Float32, CPU);
-                    using var contiguous = converted.contiguous();
-                    stream.Write(contiguous.bytes);
-                }
+                writeData(stream);
             }
             File.Move(temporary, path, overwrite: true);
         }
@@ -48,7 +59,9 @@ public static class SafetensorsWriter
         }
     }
 
-    private static byte[] Header(IEnumerable<(string Name, long[] Shape)> tensors, IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>The JSON header of a safetensors file holding <paramref name="tensors"/>, their data laid out back to back
+    /// in the order given, and <paramref name="metadata"/>; padded with spaces to a multiple of 8 bytes.</summary>
+    internal static byte[] Header(IEnumerable<(string Name, SafetensorsDType DType, IReadOnlyList<long> Shape)> tensors, IReadOnlyDictionary<string, string>? metadata)
     {
         var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -61,11 +74,11 @@ public static class SafetensorsWriter
                 json.WriteEndObject();
             }
             long offset = 0;
-            foreach (var (name, shape) in tensors)
+            foreach (var (name, dtype, shape) in tensors)
             {
-                long size = 4 * shape.Aggregate(1L, (n, d) => checked(n * d));
+                long size = SafetensorsEntry.ElementSize(dtype) * shape.Aggregate(1L, (n, d) => checked(n * d));
                 json.WriteStartObject(name);
-                json.WriteString("dtype", "F32");
+                json.WriteString("dtype", dtype.ToString());
                 json.WriteStartArray("shape");
                 foreach (long d in shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
