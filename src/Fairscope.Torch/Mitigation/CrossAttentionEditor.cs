@@ -73,8 +73,7 @@ public static class CrossAttentionEditor
         {
             var metadata = reader.Header.Metadata.ToDictionary(StringComparer.Ordinal);
             metadata[MetadataKey] = Record(spec, layers, input);
-            var header = SafetensorsWriter.Header(reader.Header.Tensors.Select(t => (t.Name, t.DType, t.Shape)), metadata);
-            SafetensorsWriter.WriteFile(output, header, Run);
+            SafetensorsWriter.Write(output, [.. reader.Header.Tensors.Select(t => (t.Name, t.DType, t.Shape))], metadata, Run);
         }
         var changes = layers.Layers.Select((l, i) => new CrossAttentionLayerChange(l.Prefix, keys[i]!, values[i]!)).ToList();
         return new CrossAttentionEditResult(layers.Architecture, layers.TextWidth, changes, dryRun ? null : output);

@@ -276,6 +276,24 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal((ushort)bits, BinaryPrimitives.ReadUInt16LittleEndian(bytes));
     }
 
+    [Fact]
+    public void Streamed_write_keeps_dtypes_and_order_and_checks_the_data_length()
+    {
+        var path = _folder.Sub("streamed.safetensors");
+        (string, SafetensorsDType, IReadOnlyList<long>)[] layout = [("z", SafetensorsDType.I64, [2]), ("a", SafetensorsDType.BF16, [1])];
+        byte[] data = [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x3F];
+
+        SafetensorsWriter.Write(path, layout, new Dictionary<string, string> { ["k"] = "v" }, stream => stream.Write(data));
+        var bad = Assert.Throws<InvalidOperationException>(() => SafetensorsWriter.Write(_folder.Sub("short.safetensors"), layout, null, stream => stream.Write(data, 0, 17)));
+
+        var header = SafetensorsHeader.Read(path);
+        Assert.Equal([("z", SafetensorsDType.I64, 0L, 16L), ("a", SafetensorsDType.BF16, 16L, 18L)], header.Tensors.Select(t => (t.Name, t.DType, t.Begin, t.End)));
+        Assert.Equal("v", header.Metadata["k"]);
+        Assert.Equal(data, File.ReadAllBytes(path)[(int)header.DataStart..]);
+        Assert.Contains("17 bytes of tensor data written, but the layout needs 18", bad.Message);
+        Assert.Equal([path], Directory.GetFiles(_folder.Path));
+    }
+
     // ---------------------------------------------------------------- corrupt files
 
     [Theory]
