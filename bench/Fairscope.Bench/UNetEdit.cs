@@ -34,6 +34,7 @@ internal static class UNetEdit
             var spec = new CrossAttentionEditSpec([.. Enumerable.Range(0, Concepts).Select(i => $"concept {i}")], [.. Enumerable.Range(0, Classes).Select(j => $"class {j}")],
                 Unit(Concepts, TextWidth), Unit(Concepts, Classes, TextWidth), weights, [""], Unit(1, TextWidth));
 
+            Console.WriteLine($"peak resident before the edit, with libtorch loaded and the embeddings made: {PeakResidentMegabytes():0} MB");
             clock.Restart();
             var result = CrossAttentionEditor.Edit(input, output, spec);
             var seconds = clock.Elapsed.TotalSeconds;
