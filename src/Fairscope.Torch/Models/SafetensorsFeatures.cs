@@ -16,6 +16,8 @@ public static class SafetensorsFeatures
             : header.Find(tensor) ?? throw new FairscopeException($"{path}: no tensor named '{tensor}'; the file has {string.Join(", ", header.Names.Take(10))}");
         if (entry.Shape.Count < 2)
             throw new FairscopeException($"{path}: tensor '{entry.Name}' has shape [{string.Join(", ", entry.Shape)}]; give (rows, features), e.g. features.reshape(len(features), -1)");
+        if (!SafetensorsEntry.IsFloat(entry.DType))
+            throw new FairscopeException($"{path}: tensor '{entry.Name}' is {entry.DType}; features must be F32, F16, BF16 or F64");
         var rows = checked((int)entry.Shape[0]);
         var columns = checked((int)entry.Shape.Skip(1).Aggregate(1L, (a, b) => a * b));
         var size = SafetensorsEntry.ElementSize(entry.DType);

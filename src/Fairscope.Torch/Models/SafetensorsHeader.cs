@@ -13,6 +13,10 @@ public sealed class SafetensorsHeader
     /// <summary>The reference implementation's limit; a larger length means a corrupt or foreign file.</summary>
     public const long MaxHeaderLength = 100_000_000;
 
+    // Every dtype by the name the format gives it (the enum's names); case-sensitive, and numbers are not names.
+    private static readonly Dictionary<string, SafetensorsDType> DTypes =
+        Enum.GetValues<SafetensorsDType>().ToDictionary(d => d.ToString(), StringComparer.Ordinal);
+
     private readonly Dictionary<string, SafetensorsEntry> _byName;
 
     private SafetensorsHeader(List<SafetensorsEntry> tensors, Dictionary<string, string> metadata, long dataStart)
@@ -125,15 +129,7 @@ public sealed class SafetensorsHeader
             throw Invalid(file, $"tensor '{name}' needs a string \"dtype\", an array \"shape\" and an array \"data_offsets\"");
 
         string dtypeName = dtypeElement.GetString()!;
-        SafetensorsDType? parsed = dtypeName switch
-        {
-            "F32" => SafetensorsDType.F32,
-            "F16" => SafetensorsDType.F16,
-            "BF16" => SafetensorsDType.BF16,
-            "F64" => SafetensorsDType.F64,
-            _ => null,
-        };
-        if (parsed is not { } dtype)
+        if (!DTypes.TryGetValue(dtypeName, out var dtype))
             throw Invalid(file, $"tensor '{name}' has dtype '{dtypeName}'; supported: {string.Join(", ", Enum.GetNames<SafetensorsDType>())}");
 
         var shape = new List<long>();

@@ -186,12 +186,122 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal("pt", reader.Header.Metadata["format"]);
     }
 
+    // ---------------------------------------------------------------- every dtype
+
+    [Theory]
+    [InlineData("F64", 8)]
+    [InlineData("F32", 4)]
+    [InlineData("F16", 2)]
+    [InlineData("BF16", 2)]
+    [InlineData("I64", 8)]
+    [InlineData("I32", 4)]
+    [InlineData("I16", 2)]
+    [InlineData("I8", 1)]
+    [InlineData("U8", 1)]
+    [InlineData("BOOL", 1)]
+    [InlineData("U16", 2)]
+    [InlineData("U32", 4)]
+    [InlineData("U64", 8)]
+    [InlineData("F8_E4M3", 1)]
+    [InlineData("F8_E5M2", 1)]
+    public void Every_standard_dtype_parses_with_its_element_size(string dtype, int size)
+    {
+        var path = WriteRaw($$$"""{"t":{"dtype":"{{{dtype}}}","shape":[2,3],"data_offsets":[0,{{{6 * size}}}]}}""", new byte[6 * size]);
+
+        var entry = SafetensorsHeader.Read(path).Find("t")!;
+
+        Assert.Equal(dtype, entry.DType.ToString());
+        Assert.Equal(size, SafetensorsEntry.ElementSize(entry.DType));
+        Assert.Equal(dtype is "F64" or "F32" or "F16" or "BF16", SafetensorsEntry.IsFloat(entry.DType));
+    }
+
+    [Fact]
+    public void Integer_tensor_is_not_loaded_as_float_but_copies_byte_for_byte()
+    {
+        // CLIP's position_ids: int64 0..3, beside an F16 tensor.
+        var data = new byte[32 + 4];
+        for (int i = 0; i < 4; i++) BinaryPrimitives.WriteInt64LittleEndian(data.AsSpan(8 * i), i);
+        Halves(0x3C00, 0xC000).CopyTo(data, 32);
+        var path = WriteRaw("""{"position_ids":{"dtype":"I64","shape":[1,4],"data_offsets":[0,32]},"h":{"dtype":"F16","shape":[2],"data_offsets":[32,36]}}""", data);
+        using var scope = NewDisposeScope();
+        using var reader = SafetensorsReader.Open(path);
+
+        var e = Assert.Throws<FairscopeException>(() => reader.Load("position_ids"));
+        var copy = new MemoryStream();
+        reader.CopyRaw(reader.Header.Find("position_ids")!, copy);
+        reader.CopyRaw(reader.Header.Find("h")!, copy);
+
+        Assert.Equal($"{path}: tensor 'position_ids' is I64, which does not load as a floating-point tensor; only F32, F16, BF16 and F64 tensors do", e.Message);
+        Assert.Equal(data, copy.ToArray());
+        Assert.Equal([1f, -2f], reader.Load("h").data<float>().ToArray()); // the float tensor beside it still loads
+    }
+
+    [Fact]
+    public void Float64_load_widens_exactly()
+    {
+        // F32 0.1f, F16 1365/4096, BF16 3.140625, F64 0.1: each exactly representable in float64, F64 unnarrowed.
+        var data = new byte[4 + 2 + 2 + 8];
+        BinaryPrimitives.WriteSingleLittleEndian(data, 0.1f);
+        Halves(0x3555, 0x4049).CopyTo(data, 4);
+        BinaryPrimitives.WriteDoubleLittleEndian(data.AsSpan(8), 0.1);
+        var path = WriteRaw("""{"f":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"h":{"dtype":"F16","shape":[1],"data_offsets":[4,6]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[6,8]},"d":{"dtype":"F64","shape":[1],"data_offsets":[8,16]}}""", data);
+        using var scope = NewDisposeScope();
+        using var reader = SafetensorsReader.Open(path);
+
+        double[] loaded = [.. reader.Header.Tensors.Select(t => reader.Load(t, ScalarType.Float64).item<double>())];
+
+        Assert.Equal([(double)0.1f, 0.333251953125, 3.140625, 0.1], loaded);
+    }
+
+    [Theory]
+    // Values are exact decimals: 1 + 2⁻¹¹, 1 + 2⁻¹¹ + 2⁻⁴⁰, 1 + 3·2⁻¹¹, ...; 1 + 2⁻⁸ ± 2⁻³⁰, 1 + 3·2⁻⁸ for BF16.
+    [InlineData("F16", 1.00048828125, 0x3C00)] // a tie: to even
+    [InlineData("F16", 1.0004882812509094947017729282379150390625, 0x3C01)] // just above the tie (float32 would make it a tie)
+    [InlineData("F16", 1.00146484375, 0x3C02)] // a tie: to even, upwards
+    [InlineData("F16", -2.5, 0xC100)]
+    [InlineData("F16", 65520.0, 0x7C00)] // beyond the largest half: infinity
+    [InlineData("BF16", 1.00390625, 0x3F80)] // a tie: to even
+    [InlineData("BF16", 1.003906250931322574615478515625, 0x3F81)] // just above the tie, below float32's precision
+    [InlineData("BF16", 1.003906249068677425384521484375, 0x3F80)] // just below the tie, likewise
+    [InlineData("BF16", 1.01171875, 0x3F82)] // a tie: to even, upwards
+    [InlineData("BF16", -3.140625, 0xC049)]
+    [InlineData("BF16", 1e39, 0x7F80)] // beyond float32: infinity
+    [InlineData("BF16", double.NaN, 0x7FC0)]
+    public void Write_rounds_once_to_nearest_even(string dtype, double value, int bits)
+    {
+        var bytes = new byte[2];
+
+        SafetensorsEntry.Write(Enum.Parse<SafetensorsDType>(dtype), value, bytes);
+
+        Assert.Equal((ushort)bits, BinaryPrimitives.ReadUInt16LittleEndian(bytes));
+    }
+
+    [Fact]
+    public void Streamed_write_keeps_dtypes_and_order_and_checks_the_data_length()
+    {
+        var path = _folder.Sub("streamed.safetensors");
+        (string, SafetensorsDType, IReadOnlyList<long>)[] layout = [("z", SafetensorsDType.I64, [2]), ("a", SafetensorsDType.BF16, [1])];
+        byte[] data = [1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0x80, 0x3F];
+
+        SafetensorsWriter.Write(path, layout, new Dictionary<string, string> { ["k"] = "v" }, stream => stream.Write(data));
+        var bad = Assert.Throws<InvalidOperationException>(() => SafetensorsWriter.Write(_folder.Sub("short.safetensors"), layout, null, stream => stream.Write(data, 0, 17)));
+
+        var header = SafetensorsHeader.Read(path);
+        Assert.Equal([("z", SafetensorsDType.I64, 0L, 16L), ("a", SafetensorsDType.BF16, 16L, 18L)], header.Tensors.Select(t => (t.Name, t.DType, t.Begin, t.End)));
+        Assert.Equal("v", header.Metadata["k"]);
+        Assert.Equal(data, File.ReadAllBytes(path)[(int)header.DataStart..]);
+        Assert.Contains("17 bytes of tensor data written, but the layout needs 18", bad.Message);
+        Assert.Equal([path], Directory.GetFiles(_folder.Path));
+    }
+
     // ---------------------------------------------------------------- corrupt files
 
     [Theory]
     [InlineData("{not json", 0, "not valid JSON")]
     [InlineData("[1, 2]", 0, "not an object")]
-    [InlineData("""{"w":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}""", 8, "dtype 'I64'; supported: F32, F16, BF16")]
+    [InlineData("""{"w":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}""", 8, "dtype 'C64'; supported: F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL, U16, U32, U64, F8_E4M3, F8_E5M2")]
+    [InlineData("""{"w":{"dtype":"f32","shape":[1],"data_offsets":[0,4]}}""", 4, "dtype 'f32'; supported:")]
+    [InlineData("""{"w":{"dtype":"1","shape":[1],"data_offsets":[0,2]}}""", 2, "dtype '1'; supported:")]
     [InlineData("""{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""", 12, "beyond the 12-byte data section")]
     [InlineData("""{"w":{"dtype":"F32","shape":[0],"data_offsets":[8,4]}}""", 8, "end before they begin")]
     [InlineData("""{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}""", 8, "F32 × shape [3] needs 12 bytes")]
