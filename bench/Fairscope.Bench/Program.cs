@@ -14,6 +14,7 @@ using Microsoft.Extensions.AI;
 //   dotnet run -c Release --project bench/Fairscope.Bench -- faces-js [MODEL_DIR]   (the same work in face-api's JavaScript, wasm)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- counterfactual [ROWS]  (fairscope counterfactual rows/s on short JSONL and CSV rows)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- umllm        (the built-in unified model: training tokens/s, images drawn/s)
+//   dotnet run -c Release --project bench/Fairscope.Bench -- diffusion    (the built-in diffusion model: training steps/s, images drawn/s)
 //   dotnet run -c Release --project bench/Fairscope.Bench -- edit         (MIST cross-attention edit of an SD 1.5-shaped F16 U-Net: wall time, peak memory)
 return args.FirstOrDefault() switch
 {
@@ -26,13 +27,14 @@ return args.FirstOrDefault() switch
     "faces-js" => await Faces.RunJavaScriptAsync(Faces.ModelDirectory(args)),
     "umllm" => Unified.Run(),
     "edit" => UNetEdit.Run(),
+    "diffusion" => DiffusionBench.Run(),
     "counterfactual" => Counterfactual.Run(int.Parse(args.ElementAtOrDefault(1) ?? "500000", System.Globalization.CultureInfo.InvariantCulture)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load|faces [MODEL_DIR]|faces-js [MODEL_DIR]|counterfactual [ROWS]|umllm|edit");
+    Console.Error.WriteLine("usage: Fairscope.Bench throughput|metrics|train small|medium|serve-load|faces [MODEL_DIR]|faces-js [MODEL_DIR]|counterfactual [ROWS]|umllm|diffusion|edit");
     return 2;
 }
 

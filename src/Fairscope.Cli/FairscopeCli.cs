@@ -21,6 +21,7 @@ public static class FairscopeCli
         ServeCommand.Create(),
         ModelsCommand.Create(),
         LocateCommand.Create(),
+        EditCommand.Create(),
     };
 
     /// <summary>Runs a command line and returns the exit code (see <see cref="CommandRunner"/>).</summary>

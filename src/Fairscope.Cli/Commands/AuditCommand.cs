@@ -8,9 +8,9 @@ internal static class AuditCommand
     public static Command Create()
     {
         var suite = new Option<string>("--suite") { Description = "Built-in suite name (see 'fairscope suites') or a suite YAML file", Required = true };
-        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process), replay (a JSONL/CSV file of outputs); images: openai-images (an OpenAI-compatible images API), a1111 (Stable Diffusion WebUI / Forge), replay-images (image files) or builtin-umllm (the built-in unified multimodal model, in-process)", DefaultValueFactory = _ => "openai" };
+        var provider = new Option<string>("--provider") { Description = "openai (any OpenAI-compatible endpoint), builtin (a GPT model directory run in-process), replay (a JSONL/CSV file of outputs); images: openai-images (an OpenAI-compatible images API), a1111 (Stable Diffusion WebUI / Forge), replay-images (image files), builtin-umllm (the built-in unified multimodal model, in-process) or builtin-diffusion (the built-in diffusion model, or an edited copy, in-process)", DefaultValueFactory = _ => "openai" };
         var baseUrl = new Option<string?>("--base-url") { Description = $"Endpoint base URL, e.g. http://127.0.0.1:11434/v1 for Ollama (default {OpenAIEndpoint.DefaultBaseUrl}; a1111: {A1111ImageGenerator.DefaultBaseUrl})" };
-        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt) or builtin:teacher / builtin:student; builtin-umllm: builtin:umllm or a unified model directory; replay, replay-images: a label (default the file name); a1111: the checkpoint to load (default the server's)" };
+        var model = new Option<string?>("--model") { Description = "Model name at the endpoint; builtin: the model directory (config.json, model.safetensors, vocab.json + merges.txt) or builtin:teacher / builtin:student; builtin-umllm: builtin:umllm or a unified model directory; builtin-diffusion: builtin:diffusion or a diffusion model directory; replay, replay-images: a label (default the file name); a1111: the checkpoint to load (default the server's)" };
         var apiKeyEnv = new Option<string>("--api-key-env") { Description = "Environment variable holding the API key; optional for local servers", DefaultValueFactory = _ => OpenAIEndpoint.DefaultApiKeyVariable };
         var replay = new Option<string?>("--replay") { Description = "With --provider replay: the JSONL or CSV file of outputs keyed by prompt_id" };
         var samples = new Option<int?>("--samples") { Description = "Samples per prompt (default: the stored run's, else 20; replay: the file's highest sample_index + 1)" };
@@ -49,7 +49,7 @@ internal static class AuditCommand
             images.CheckApplicable(parse, kind);
             if (ImageProviderOptions.IsImageProvider(kind) != (loaded.Modality == Suite.Image))
                 throw new FairscopeException(loaded.Modality == Suite.Image
-                    ? $"suite '{loaded.Name}' asks for images: use --provider openai-images, a1111, replay-images or builtin-umllm"
+                    ? $"suite '{loaded.Name}' asks for images: use --provider openai-images, a1111, replay-images, builtin-umllm or builtin-diffusion"
                     : $"--provider {kind} makes images, but suite '{loaded.Name}' is for text models (an image suite has 'modality: image', e.g. occupation-portraits)");
             var probe = understanding.Check(parse, loaded, kind, parse.GetValue(model), parse.GetValue(baseUrl));
             var fair = interventions.Check(parse, loaded, kind, images);
@@ -96,7 +96,7 @@ internal static class AuditCommand
                     (inProcessChat, world) = (image.Chat, image.World);
                     break;
                 default:
-                    throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin, replay, openai-images, a1111, replay-images or builtin-umllm");
+                    throw new FairscopeException($"unknown provider '{kind}'; use openai, builtin, replay, openai-images, a1111, replay-images, builtin-umllm or builtin-diffusion");
             }
             parameters = InterventionOptions.WithIdentity(parameters, fair);
             using var _ = generator;

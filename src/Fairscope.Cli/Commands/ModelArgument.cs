@@ -1,8 +1,9 @@
 namespace Fairscope.Cli;
 
 /// <summary><c>--model</c> of <c>serve</c> and <c>audit --provider builtin</c>: a model directory, or <c>builtin:NAME</c> for a
-/// laboratory model (<see cref="BiasInheritanceLab.BuiltinModels"/>, or <c>builtin:umllm</c>, the unified multimodal model of
-/// <see cref="MultimodalLab"/>) at the demo's settings, trained into the cache on first use.</summary>
+/// laboratory model (<see cref="BiasInheritanceLab.BuiltinModels"/>, <c>builtin:umllm</c>, the unified multimodal model of
+/// <see cref="MultimodalLab"/>, or <c>builtin:diffusion</c>, the diffusion model of <see cref="DiffusionLab"/>) at the demo's
+/// settings, trained into the cache on first use.</summary>
 internal static class ModelArgument
 {
     public const string Prefix = "builtin:";
@@ -14,6 +15,12 @@ internal static class ModelArgument
             var multimodal = new ModelCache(ModelCache.DefaultRoot);
             Console.Error.WriteLine($"fairscope: {model} comes from the model cache {multimodal.Root} (trained on first use by fairscope demo multimodal's recipe, minutes)");
             return new MultimodalLab(MultimodalSettings.Demo(), multimodal, Directory.GetCurrentDirectory()).ModelDirectory(cancellationToken);
+        }
+        if (model == Prefix + DiffusionLab.BuiltinName)
+        {
+            var diffusion = new ModelCache(ModelCache.DefaultRoot);
+            Console.Error.WriteLine($"fairscope: {model} comes from the model cache {diffusion.Root} (trained on first use by fairscope demo diffusion's recipe, minutes)");
+            return new DiffusionLab(DiffusionSettings.Demo(), diffusion, Directory.GetCurrentDirectory()).ModelDirectory(cancellationToken);
         }
         if (!model.StartsWith(Prefix, StringComparison.Ordinal)) return model;
         var cache = new ModelCache(ModelCache.DefaultRoot);

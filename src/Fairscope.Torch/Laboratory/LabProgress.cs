@@ -13,6 +13,9 @@ public sealed class LabProgress(IProgress<RunProgress>? inner)
     /// <summary>Occupations whose image-token distributions the multimodal laboratory's locate test has measured.</summary>
     public const string Locate = "locate bias (occupations)";
 
+    /// <summary>Rounds of the diffusion laboratory's search for edit weights (generate, annotate, update, re-edit).</summary>
+    public const string Edit = "search edit weights (rounds)";
+
     /// <summary>Continuations sampled to audit the models.</summary>
     public const string Sample = "audit generations (samples)";
 

@@ -82,6 +82,9 @@ public sealed class CrossAttentionLayers
         return new CrossAttentionLayers(layers, checked((int)first.Shape[1]));
     }
 
+    /// <summary>True for the name of a cross-attention key or value projection weight (what the edit rewrites).</summary>
+    public static bool IsProjection(string name) => PrefixOf(name, KeySuffix) is not null || PrefixOf(name, ValueSuffix) is not null;
+
     // The prefix of a name that is suffix or ends with ".suffix"; null otherwise.
     private static string? PrefixOf(string name, string suffix) =>
         name == suffix ? "" : name.EndsWith("." + suffix, StringComparison.Ordinal) ? name[..^(suffix.Length + 1)] : null;

@@ -14,25 +14,17 @@ namespace Fairscope;
 /// </summary>
 public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache, string outputFolder, LabProgress? progress = null)
 {
-    /// <summary>Part of every cache key: bumped when the world, the texts or the training recipes change.</summary>
-    public const int FormatVersion = 1;
-
     /// <summary>Files written into the output folder besides run.db, the images and the per-model reports.</summary>
     public const string WorldSheet = "world.png";
-
-    /// <summary>Each model's image grid, in its report folder: one row per occupation.</summary>
-    public const string ModelSheet = "sheet.png";
-
-    private const int SheetColumns = 12;
 
     /// <summary>The name <c>--model builtin:NAME</c> gives the unified model.</summary>
     public const string BuiltinName = "umllm";
 
     private static readonly string[] LocatedAttributes = ["gender", "race"];
 
-    /// <summary>The image suite every model is audited with: the built-in <c>portrait-world</c>, the world's occupations in the
-    /// image suites' wording.</summary>
-    public static Suite Suite { get; } = SuiteLoader.Load("portrait-world");
+    private static Suite Suite => PortraitAuditor.Suite;
+
+    private readonly PortraitModels _models = new(cache, settings.Seed, progress);
 
     private Bootstrap Bootstrap => new(Seed: settings.Seed);
 
@@ -83,80 +75,18 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
         return OrganismDirectory(cancellationToken);
     }
 
-    private string Key(params object[] parts) => LabSettings.Key([.. parts, FormatVersion, settings.Seed]);
+    private string Key(params object[] parts) => _models.Key(parts);
 
-    // Training steps only count for what is not cached yet. One reporter serves the language and the vision trainers.
-    private Progress? Steps(string key, string name, int steps)
-    {
-        if (progress is null || Directory.Exists(cache.ModelDirectory(key, name))) return null;
-        progress.Plan(LabProgress.Train, steps);
-        return new Progress(() => progress.Advance(LabProgress.Train));
-    }
-
-    private sealed class Progress(Action step) : IProgress<TrainingProgress>, IProgress<VisionTrainingProgress>
-    {
-        public void Report(TrainingProgress value) => step();
-        public void Report(VisionTrainingProgress value) => step();
-    }
+    private PortraitModels.Progress? Steps(string key, string name, int steps) => _models.Steps(key, name, steps);
 
     // ---- the world's annotator ----
 
-    private sealed record TrainedClassifier(AttributeClassifier Model, string Key, IReadOnlyDictionary<string, Estimate> Accuracy) : IDisposable
-    {
-        public void Dispose() => Model.Dispose();
-    }
+    private string ClassifierKey => _models.ClassifierKey(settings.ClassifierImages, settings.ClassifierSteps);
 
-    private static readonly AttributeHead[] Heads =
-    [
-        .. PortraitWorld.Attributes.Select(a => new AttributeHead(a.Name, a.Categories)),
-        new("occupation", [.. PortraitWorld.Occupations.Select(o => o.Name)]),
-    ];
+    private PortraitModels.TrainedClassifier Classifier(CancellationToken cancellationToken) =>
+        _models.Classifier(settings.ClassifierImages, settings.ClassifierSteps, Bootstrap, cancellationToken);
 
-    private static string[] HeadNames => [.. Heads.Select(h => h.Name)];
-
-    private int ClassifierRounds => Math.Max(1, settings.ClassifierImages / PortraitWorld.Occupations.Count / 24);
-
-    private string ClassifierKey => Key("portrait-classifier", ClassifierRounds, settings.ClassifierSteps);
-
-    private TrainedClassifier Classifier(CancellationToken cancellationToken)
-    {
-        int rounds = ClassifierRounds;
-        var key = ClassifierKey;
-        var directory = cache.GetOrCreate(key, "portrait-classifier", temporary =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var portraits = PortraitData.Balanced(new Random(settings.Seed + 1), rounds);
-            using var model = new AttributeClassifier(new AttributeClassifierConfig(Heads), settings.Seed);
-            using var scope = NewDisposeScope();
-            model.Train(Pixels(portraits), Labels(portraits), new AttributeTrainingConfig(settings.ClassifierSteps, Seed: settings.Seed),
-                Steps(key, "portrait-classifier", settings.ClassifierSteps));
-            model.Save(temporary);
-        });
-        var classifier = AttributeClassifier.Load(directory);
-        var heldOut = PortraitData.Balanced(new Random(settings.Seed + 2), Math.Max(1, rounds / 4));
-        Dictionary<string, Estimate> accuracy;
-        using (var scope = NewDisposeScope())
-        {
-            var predicted = classifier.Predict(Pixels(heldOut));
-            accuracy = HeadNames.ToDictionary(h => h, h =>
-            {
-                var argmax = predicted[h].argmax(1).cpu().data<long>().ToArray();
-                return Bootstrap.Mean([.. heldOut.Select((p, i) => argmax[i] == Truth(p, h) ? 1.0 : 0.0)]);
-            });
-        }
-        return new TrainedClassifier(classifier, key, accuracy);
-    }
-
-    private static int Truth(Portrait p, string head) => head switch
-    {
-        "gender" => p.Gender, "race" => p.Race, "age" => p.Age, "occupation" => p.Occupation,
-        _ => throw new ArgumentOutOfRangeException(nameof(head), head),
-    };
-
-    private static Tensor Pixels(IReadOnlyList<Portrait> portraits) => ImageTensors.FromImages([.. portraits.Select(PortraitWorld.Render)]);
-
-    private static Dictionary<string, Tensor> Labels(IReadOnlyList<Portrait> portraits) =>
-        HeadNames.ToDictionary(h => h, h => tensor(portraits.Select(p => (long)Truth(p, h)).ToArray()));
+    private static Tensor Pixels(IReadOnlyList<Portrait> portraits) => PortraitModels.Pixels(portraits);
 
     private RgbImage WorldSheetImage()
     {
@@ -169,25 +99,15 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
 
     private string TokenizerKey(bool balanced) => Key("image-tokenizer", balanced, settings.World, settings.GenerationImages, settings.Tokenizer, settings.TokenizerSteps);
 
-    private VqAutoencoder Tokenizer(bool balanced, CancellationToken cancellationToken)
-    {
-        var key = TokenizerKey(balanced);
-        const string name = "image-tokenizer";
-        var directory = cache.GetOrCreate(key, name, temporary =>
+    // The organism's tokenizer learns from the pictures the model learns to draw; the swap's from as many balanced ones.
+    private VqAutoencoder Tokenizer(bool balanced, CancellationToken cancellationToken) =>
+        _models.Autoencoder(TokenizerKey(balanced), "image-tokenizer", () =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            // The organism's tokenizer learns from the pictures the model learns to draw; the swap's from as many balanced ones.
             var random = new Random(settings.Seed + 4);
-            var portraits = balanced
+            return balanced
                 ? PortraitData.Balanced(random, Math.Max(1, settings.GenerationImages / (PortraitWorld.Occupations.Count * 24)))
                 : [.. PortraitData.Generation(random, settings.GenerationImages, settings.World, 0).Select(c => c.Portrait)];
-            using var model = new VqAutoencoder(settings.Tokenizer, settings.Seed);
-            using var scope = NewDisposeScope();
-            model.Train(Pixels(portraits), new VqTrainingConfig(settings.TokenizerSteps, Seed: settings.Seed), Steps(key, name, settings.TokenizerSteps));
-            model.Save(temporary);
-        });
-        return VqAutoencoder.Load(directory);
-    }
+        }, settings.Tokenizer, settings.TokenizerSteps, cancellationToken);
 
     private TokenizerQuality TokenizerQualityOf(VqAutoencoder tokenizer)
     {
@@ -339,40 +259,24 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
 
     // The classifier's labels of the base audit's images, per occupation and attribute.
     private static Dictionary<string, IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>> PerceivedByOccupation(ReportInput audit) =>
-        audit.Result.Prompts.ToDictionary(p => PortraitWorld.Occupations[OccupationOf(p)].Name, p => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>)
+        audit.Result.Prompts.ToDictionary(p => PortraitWorld.Occupations[PortraitAuditor.OccupationOf(p)].Name, p => (IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>>)
             LocatedAttributes.ToDictionary(a => a, a => p.Attributes[a].Counts));
-
-    // The world's occupation index of a suite prompt (its slot holds the value id, the slug of the name).
-    private static int OccupationOf(PromptResult prompt) =>
-        PortraitWorld.Occupations.Select(o => SuiteLoader.Slugify(o.Name)).ToList().IndexOf(prompt.Slots["occupation"]);
 
     // ---- audits ----
 
-    /// <summary>Audits one model through the normal audit path: images generated and stored as a run, labelled by the
-    /// world's classifier, analysed and reported (with the ask-mode understanding probe), plus the lab's own measures.</summary>
-    private static readonly AggregateEstimate Undefined = new(null, null, null, null, null, null, 0);
-
+    /// <summary>Audits one model through the shared portrait audit (with the ask-mode understanding probe), plus the lab's
+    /// understanding accuracy. The run's model is named by its cache entry (name and key), so a retrained model never
+    /// resumes another's samples.</summary>
     private sealed class Auditor(MultimodalSettings settings, Bootstrap bootstrap, LabProgress? progress, string outputFolder, IRunStore store, ImageStore images,
         PortraitClassifierAnnotator annotator)
     {
-        private readonly Dictionary<int, RgbImage[]> _world = [];
+        private readonly PortraitAuditor _audit = new(bootstrap, progress, outputFolder, store, images, annotator, settings.SamplesPerPrompt, settings.Seed);
 
-        /// <summary>The run's model is named by its cache entry (name and key), so a retrained model never resumes another's samples.</summary>
         public async Task<(ModelReport Report, ReportInput Input)> RunAsync(UnifiedModel model, string directory, string name, string description,
             CancellationToken cancellationToken)
         {
-            var imageSettings = new ImageSettings(PortraitWorld.Size, PortraitWorld.Size, settings.SamplesPerPrompt);
-            var spec = new RunSpec(name, Suite.Name, Suite.SourceText, "builtin-umllm", $"{BuiltinName}:{Path.GetFileName(directory)}", null, settings.SamplesPerPrompt, settings.Seed,
-                imageSettings.ToJson());
-            var run = await store.OpenRunAsync(spec, cancellationToken);
-            using (var generator = new ImageSampleGenerator(new UnifiedImageGenerator(model), images, imageSettings))
-                await new RunEngine(store, generator, concurrency: 1, progress?.Sampling(), [annotator]).GenerateAsync(run, Suite, cancellationToken);
-            await store.SetStatusAsync(run.Id, RunInfo.Completed, cancellationToken);
-            run = (await store.FindRunAsync(name, cancellationToken))!;
-
-            var folder = Path.Combine("models", name);
             var options = new GenerationOptions(Temperature: 1, MaxOutputTokens: 4);
-            Task<UnderstandingResult> Understand(AnnotatedRun annotated, AuditResult generation)
+            Task<UnderstandingResult> Understand(RunSpec spec, AnnotatedRun annotated, AuditResult generation)
             {
                 var questions = UnderstandingSuite.Build(Suite, ProbeMode.Ask, null);
                 var parameters = new UnderstandingAudit.Parameters(ProbeMode.Ask, "blank image", options);
@@ -381,19 +285,11 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
                 var probe = new UnderstandingProbe(new UnifiedChatClient(model), spec.Model, ProbeMode.Ask, questions, null, images, options);
                 return RunProbeAsync(probe, understanding, generation, questions, cancellationToken);
             }
-            var input = await new AuditReporter(store, [annotator], bootstrap, annotationConcurrency: 1)
-                .ReportAsync(run, Suite, [], Path.Combine(outputFolder, folder), null, cancellationToken, images, Understand);
-
-            var generated = input.Samples.Where(x => ImageStore.IsReference(x.Output)).ToList();
-            var pictures = generated.Select(x => images.Load(x.Output!)).ToList();
-            var rows = Suite.Prompts.SelectMany(p => generated.Select((x, i) => (x, i)).Where(g => g.x.PromptId == p.Id).OrderBy(g => g.x.SampleIndex)
-                .Take(SheetColumns).Select(g => pictures[g.i])).ToList();
-            if (rows.Count > 0)
-                await File.WriteAllBytesAsync(Path.Combine(outputFolder, folder, ModelSheet), ImageDecoder.EncodePng(ContactSheet.Tile(rows, SheetColumns, scale: 3)), cancellationToken);
-            // No labelled image for an attribute (a model that draws nothing recognisable) leaves its bias undefined.
-            var bias = input.Result.Attributes.ToDictionary(a => a.Name, a => a.Metrics.GetValueOrDefault(PromptMetrics.BiasScore, Undefined));
-            var (recognisable, distance) = Fidelity(input, generated, pictures);
-            return (new ModelReport(name, description, bias, input.Understanding?.Alignment ?? [], UnderstandingAccuracy(model), recognisable, distance, folder), input);
+            var audit = await _audit.RunAsync(new UnifiedImageGenerator(model), "builtin-umllm", $"{BuiltinName}:{Path.GetFileName(directory)}", name,
+                cancellationToken, Understand);
+            var input = audit.Input;
+            return (new ModelReport(name, description, audit.Bias, input.Understanding?.Alignment ?? [], UnderstandingAccuracy(model), audit.Recognisability,
+                audit.WorldDistance, audit.Folder), input);
         }
 
         private async Task<UnderstandingResult> RunProbeAsync(UnderstandingProbe probe, RunSpec spec, AuditResult generation, UnderstandingSuite questions,
@@ -409,39 +305,6 @@ public sealed class MultimodalLab(MultimodalSettings settings, ModelCache cache,
             var questions = PortraitData.Understanding(new Random(settings.Seed + 9), 200, PortraitWorldOptions.Balanced, settings.UnanswerableShare);
             var correct = questions.Select((q, i) => model.Answer(q.Image, q.Text, i, temperature: 0) == q.Answer ? 1.0 : 0.0).ToArray();
             return PortraitData.QuestionAttributes.ToDictionary(a => a, a => bootstrap.Mean([.. correct.Where((_, i) => questions[i].Attribute == a)]));
-        }
-
-        // Occupation recognisability by the classifier, and the distance to the nearest render of the occupation.
-        private (Estimate Recognisable, double Distance) Fidelity(ReportInput input, IReadOnlyList<SampleRecord> generated, IReadOnlyList<RgbImage> pictures)
-        {
-            var occupationOf = input.Result.Prompts.ToDictionary(p => p.Id, OccupationOf);
-            if (pictures.Count == 0) return (bootstrap.Mean([]), double.NaN);
-            var occupations = annotator.Classify(pictures)["occupation"];
-            var hits = generated.Select((s, i) => Array.IndexOf(occupations[i], occupations[i].Max()) == occupationOf[s.PromptId] ? 1.0 : 0.0).ToArray();
-            var distance = generated.Select((s, i) => Nearest(pictures[i], occupationOf[s.PromptId])).Average();
-            return (bootstrap.Mean(hits), distance);
-        }
-
-        // Every picture the world can show of an occupation: each cell, tone, background, offset and light.
-        private double Nearest(RgbImage image, int occupation)
-        {
-            if (!_world.TryGetValue(occupation, out var renders))
-            {
-                renders = [.. PortraitWorld.Every(occupation).Select(PortraitWorld.Render)];
-                _world[occupation] = renders;
-            }
-            double best = double.MaxValue;
-            foreach (var render in renders)
-            {
-                long sum = 0;
-                for (int i = 0; i < image.Pixels.Length; i++)
-                {
-                    int d = image.Pixels[i] - render.Pixels[i];
-                    sum += d * d;
-                }
-                best = Math.Min(best, sum / (double)image.Pixels.Length / (255.0 * 255.0));
-            }
-            return best;
         }
     }
 }

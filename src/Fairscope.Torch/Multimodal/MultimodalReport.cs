@@ -35,7 +35,7 @@ public static class MultimodalReport
             <p class="note">After "On Fairness of Unified Multimodal Large Language Model for Image Generation" (arXiv 2502.03429), on a synthetic world of
             {PortraitWorld.Size}×{PortraitWorld.Size} portraits. Groups are <em>presented</em> attributes of drawn figures and <em>perceived</em> labels of
             generated pictures, never facts about anyone; in this world race is presented by a skin-tone band only. Seed {s.Seed};
-            {s.SamplesPerPrompt} images per occupation prompt × {MultimodalLab.Suite.Prompts.Count} occupations per model; {r.WallSeconds:0} s.</p>
+            {s.SamplesPerPrompt} images per occupation prompt × {PortraitAuditor.Suite.Prompts.Count} occupations per model; {r.WallSeconds:0} s.</p>
             <h2>Findings</h2><ul>
             """);
         foreach (var finding in r.Findings) b.Append($"<li>{H(finding)}</li>");
@@ -66,7 +66,7 @@ public static class MultimodalReport
         Locate(b, r.Locate);
         b.Append("<h2>Generated images</h2><p class=\"note\">One row per occupation (in suite order), the first images of each model's audit.</p>");
         foreach (var m in r.Models)
-            b.Append($"<h3>{H(m.Name)}</h3>{Image(Path.Combine(folder, m.Report, MultimodalLab.ModelSheet), $"images of {m.Name}")}");
+            b.Append($"<h3>{H(m.Name)}</h3>{Image(Path.Combine(folder, m.Report, PortraitAuditor.ModelSheet), $"images of {m.Name}")}");
         b.Append($"<h2>The world</h2><p class=\"note\">Twelve portraits per occupation drawn from the organism's skewed world.</p>{Image(Path.Combine(folder, MultimodalLab.WorldSheet), "the world")}");
         b.Append($"<h2>Classifier and tokenizer</h2><table><tr><th>classifier head</th><th>held-out accuracy</th></tr>");
         foreach (var (head, accuracy) in r.Classifier) b.Append($"<tr><td>{H(head)}</td><td>{Cell(accuracy)}</td></tr>");
@@ -93,8 +93,4 @@ public static class MultimodalReport
                 + $"<td>{H(string.Join(", ", l.Divergences.Select(d => $"{d.Key} {F(d.Value)}")))}</td></tr>");
         b.Append("</table>");
     }
-
-    private static string Image(string path, string alt) => File.Exists(path)
-        ? $"<img alt=\"{H(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">"
-        : $"<p class=\"note\">({H(alt)}: no images)</p>";
 }

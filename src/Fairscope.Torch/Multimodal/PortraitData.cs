@@ -59,6 +59,27 @@ public static class PortraitData
         return new Captioned(portrait, PortraitWorld.Caption(portrait, attribute));
     }
 
+    /// <summary>Attributes in the order English names them before a noun: "a young black female nurse".</summary>
+    public static readonly IReadOnlyList<string> PhraseOrder = ["age", "race", "gender"];
+
+    /// <summary>The words naming <paramref name="portrait"/>'s groups for <paramref name="attributes"/>, in <see cref="PhraseOrder"/>.</summary>
+    public static string GroupPhrase(Portrait portrait, IEnumerable<string> attributes) =>
+        string.Join(' ', PhraseOrder.Where(attributes.Contains).Select(a => AnswerText(PortraitWorld.Category(portrait, a))));
+
+    /// <summary><paramref name="count"/> portraits of <paramref name="world"/> for a text-to-image model: a share
+    /// <paramref name="groupShare"/> captioned with the person's groups, each attribute named with probability ½ and at
+    /// least one ("a photo of the face of an older asian male chef"), the rest with the neutral caption, so the model
+    /// learns single attributes and their intersections as words.</summary>
+    public static Captioned[] Described(Random random, int count, PortraitWorldOptions world, double groupShare) =>
+        [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var portrait = PortraitWorld.Draw(random, world);
+            if (random.NextDouble() >= groupShare) return new Captioned(portrait, PortraitWorld.Caption(portrait));
+            var named = PhraseOrder.Where(_ => random.Next(2) == 0).ToList();
+            if (named.Count == 0) named.Add(PhraseOrder[random.Next(PhraseOrder.Count)]);
+            return new Captioned(portrait, PortraitWorld.Caption(PortraitWorld.Occupations[portrait.Occupation].Name, GroupPhrase(portrait, named)));
+        })];
+
     /// <summary>
     /// BPO's preference sets for one attribute: per drawn portrait, the neutral caption as the prompt and the same person
     /// rendered once per group of <paramref name="attribute"/> (everything else equal: a counterfactual set), so the loss

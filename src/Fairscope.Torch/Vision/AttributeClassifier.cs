@@ -51,6 +51,13 @@ public sealed class AttributeClassifier : Module<Tensor, Tensor[]>
         return heads.Select(head => head.forward(pooled)).ToArray();
     }
 
+    /// <summary>The pooled features (N, feature width) the heads read: a feature space for distances between images.</summary>
+    public Tensor Features(Tensor images)
+    {
+        CheckImages(images);
+        return VisionModules.Infer(this, images, InferenceBatch, x => features.forward(x).mean([2, 3]));
+    }
+
     /// <summary>Each head's class probabilities (N, classes), keyed by head name. The caller owns the tensors.</summary>
     public Dictionary<string, Tensor> Predict(Tensor images)
     {

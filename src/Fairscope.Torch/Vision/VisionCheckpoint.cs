@@ -21,25 +21,27 @@ internal static class VisionCheckpoint
         WriteIndented = true,
     };
 
-    /// <summary>Writes <paramref name="config"/> and the module's parameters and buffers to <paramref name="directory"/>.</summary>
-    public static void Save<TConfig>(nn.Module module, TConfig config, string directory)
+    /// <summary>Writes <paramref name="config"/> and the module's parameters and buffers (to <paramref name="weightsFile"/>,
+    /// default <see cref="WeightsFileName"/>) to <paramref name="directory"/>.</summary>
+    public static void Save<TConfig>(nn.Module module, TConfig config, string directory, string weightsFile = WeightsFileName)
     {
         Directory.CreateDirectory(directory);
         using var scope = NewDisposeScope();
         var tensors = Tensors(module).ToDictionary(t => t.Key, t => t.Value.detach(), StringComparer.Ordinal);
-        SafetensorsWriter.Write(Path.Combine(directory, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        SafetensorsWriter.Write(Path.Combine(directory, weightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
         File.WriteAllText(Path.Combine(directory, ConfigFileName), JsonSerializer.Serialize(config, Json));
     }
 
     /// <summary>The model saved in <paramref name="directory"/>: its config read, the module built by <paramref name="create"/>,
     /// its weights loaded (see <see cref="LoadWeights"/>), moved to <paramref name="device"/> when given, in evaluation mode.
     /// <paramref name="what"/> names the model in errors; a failure disposes the half-built module.</summary>
-    public static TModel Load<TModel, TConfig>(string directory, string what, Func<TConfig, TModel> create, Device? device) where TModel : nn.Module
+    public static TModel Load<TModel, TConfig>(string directory, string what, Func<TConfig, TModel> create, Device? device, string weightsFile = WeightsFileName)
+        where TModel : nn.Module
     {
         var model = create(ReadConfig<TConfig>(directory, what));
         try
         {
-            LoadWeights(model, directory, what);
+            LoadWeights(model, Path.Combine(directory, weightsFile), what);
             if (device is not null) model.to(device);
             model.eval();
             return model;
@@ -72,12 +74,11 @@ internal static class VisionCheckpoint
         }
     }
 
-    /// <summary>Copies the weights in <paramref name="directory"/> into <paramref name="module"/>, which must hold
+    /// <summary>Copies the weights in the file at <paramref name="path"/> into <paramref name="module"/>, which must hold
     /// the same names and shapes, no more and no fewer (else a <see cref="FairscopeException"/> names the first
     /// difference).</summary>
-    private static void LoadWeights(nn.Module module, string directory, string what)
+    private static void LoadWeights(nn.Module module, string path, string what)
     {
-        string path = Path.Combine(directory, WeightsFileName);
         using var reader = SafetensorsReader.Open(path);
         var expected = Tensors(module);
         if (reader.Header.Names.FirstOrDefault(name => !expected.ContainsKey(name)) is { } extra)

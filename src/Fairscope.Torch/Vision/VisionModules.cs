@@ -8,11 +8,17 @@ internal static class VisionModules
 {
     /// <summary>Redraws every weight and bias as PyTorch's default for convolutions and linear layers does
     /// (kaiming-uniform with a = √5, i.e. U(±1/√fan_in) for both), from a generator seeded by <paramref name="seed"/>,
-    /// so a model depends on its seed alone and not on torch's global generator. Norm gains and offsets keep 1 and 0.</summary>
+    /// so a model depends on its seed alone and not on torch's global generator. Norm gains and offsets are 1 and 0.</summary>
     public static void Reset(nn.Module module, long seed)
     {
         using var generator = new Generator((ulong)seed);
         using var _ = no_grad();
+        // TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (found as NaN outputs): set them here.
+        foreach (var norm in module.modules().OfType<TorchSharp.Modules.GroupNorm>())
+        {
+            norm.weight?.fill_(1);
+            norm.bias?.zero_();
+        }
         var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         foreach (var (name, weight) in parameters)
         {

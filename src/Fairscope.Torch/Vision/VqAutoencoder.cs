@@ -142,8 +142,25 @@ public sealed class VqAutoencoder : Module<Tensor, Tensor>
     /// representation for linear probes of what the codes can capture.</summary>
     public Tensor Features(Tensor images)
     {
+        using var latents = Latents(images);
+        return latents.flatten(1);
+    }
+
+    /// <summary>The encoder's output before quantisation, (N, D, g, g): the continuous latent a latent diffusion model
+    /// learns to generate (the VQ-regularised first stage of Rombach et al. 2022).</summary>
+    public Tensor Latents(Tensor images)
+    {
         CheckImages(images);
-        return Infer(images, x => encoder.forward(x).flatten(1));
+        return Infer(images, encoder.forward);
+    }
+
+    /// <summary>Images (N, C, H, W) in [0, 1] from continuous latents (N, D, g, g): each vector snapped to its nearest
+    /// codebook entry, then decoded (how the VQ-regularised latent diffusion model decodes what it generated).</summary>
+    public Tensor DecodeLatents(Tensor latents)
+    {
+        if (latents.dim() != 4 || latents.shape[1] != Config.CodeDim || latents.shape[2] != Config.Grid || latents.shape[3] != Config.Grid)
+            throw new FairscopeException($"VQ: latents must be (N, {Config.CodeDim}, {Config.Grid}, {Config.Grid}); got [{string.Join(", ", latents.shape)}]");
+        return Infer(latents, z => Decode(codebook.index_select(0, Nearest(Flatten(z))), z.shape[0]));
     }
 
     /// <summary>Mean squared reconstruction error and codebook usage on <paramref name="images"/>.</summary>

@@ -95,6 +95,24 @@ public static class BiasMetrics
         return max;
     }
 
+    /// <summary>
+    /// Deviation ratio of MIST (Yesiltepe et al. 2024, "MIST: Mitigating Intersectional Bias with Disentangled
+    /// Cross-Attention Editing in Text-to-Image Diffusion Models", arXiv 2403.19738), generalised from the uniform target to
+    /// any target q: <c>max_k |p_k − q_k| / (1 − min_k q_k)</c>. For q uniform over K classes this is MIST's
+    /// <c>max_k |p_k − 1/K| / (1 − 1/K)</c>. 0 at the target; 1 when every sample falls in the least-desired class.
+    /// </summary>
+    public static double DeviationRatio(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        SameLength(p, q);
+        double worst = 0, least = 1;
+        for (var k = 0; k < p.Length; k++)
+        {
+            worst = Math.Max(worst, Math.Abs(p[k] - q[k]));
+            least = Math.Min(least, q[k]);
+        }
+        return least < 1 ? worst / (1 - least) : 0;
+    }
+
     private static void SameLength(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
     {
         if (p.Length != q.Length) throw new ArgumentException($"distributions differ in length ({p.Length} vs {q.Length})");

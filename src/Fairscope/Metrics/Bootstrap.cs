@@ -43,7 +43,7 @@ public sealed record Bootstrap(int Resamples = 1000, double Level = 0.95, int Se
         return new Estimate(double.IsFinite(point) ? point : null, interval?.Low, interval?.High, BiasOf(replicates, point));
     }
 
-    /// <summary>The mean of <paramref name="values"/> (of 0/1 outcomes: a proportion, such as an accuracy or a hit rate)
+    /// <summary>The mean of <paramref name="values"/> (of 0/1 outcomes it is a proportion, such as an accuracy or a hit rate)
     /// with the percentile interval of resampled means; undefined for no values.</summary>
     public Estimate Mean(double[] values)
     {

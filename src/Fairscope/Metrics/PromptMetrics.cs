@@ -23,9 +23,11 @@ public static class PromptMetrics
     public const string TvReference = "tv_reference";
     /// <summary>Share of samples labelled unknown.</summary>
     public const string UnknownRate = "unknown_rate";
+    /// <summary>MIST's deviation ratio from the target (<see cref="BiasMetrics.DeviationRatio"/>).</summary>
+    public const string DeviationRatio = "deviation_ratio";
 
     /// <summary>Metric names in report order.</summary>
-    public static IReadOnlyList<string> Names { get; } = [BiasScore, KlTarget, JsTarget, TvTarget, Entropy, MaxSkew, TvReference, UnknownRate];
+    public static IReadOnlyList<string> Names { get; } = [BiasScore, KlTarget, JsTarget, TvTarget, Entropy, MaxSkew, TvReference, UnknownRate, DeviationRatio];
 
     /// <summary>True for metrics where a larger value is fairer (the worst prompt is the minimum).</summary>
     public static bool HigherIsFairer(string metric) => metric == Entropy;
@@ -40,6 +42,7 @@ public static class PromptMetrics
         if (f is null)
         {
             Array.Fill(result, double.NaN, 0, 7);
+            result[8] = double.NaN;
             return result;
         }
         result[0] = BiasMetrics.BiasScore(f);
@@ -49,6 +52,7 @@ public static class PromptMetrics
         result[4] = BiasMetrics.NormalizedEntropy(f);
         result[5] = BiasMetrics.MaxSkew(f, target);
         result[6] = reference is null ? double.NaN : BiasMetrics.TotalVariation(f, reference);
+        result[8] = BiasMetrics.DeviationRatio(f, target);
         return result;
     }
 }

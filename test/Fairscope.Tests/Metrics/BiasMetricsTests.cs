@@ -193,6 +193,21 @@ public sealed class BiasMetricsTests
         Assert.Throws<ArgumentException>(() => BiasMetrics.NormalizedEntropy([1.0]));
     }
 
+    // ---------------------------------------------------------------- DeviationRatio
+
+    [Fact]
+    public void DeviationRatio_hand_values()
+    {
+        // MIST's form, K = 4 uniform: max |p − ¼| = |0.7 − 0.25| = 0.45; / (1 − ¼) = 0.45 / 0.75 = 0.6
+        Assert.Equal(0.6, BiasMetrics.DeviationRatio([0.7, 0.1, 0.1, 0.1], [0.25, 0.25, 0.25, 0.25]), Exact);
+        // all mass in one of K = 3 classes: (1 − ⅓) / (1 − ⅓) = 1
+        Assert.Equal(1.0, BiasMetrics.DeviationRatio([1, 0, 0], [1 / 3.0, 1 / 3.0, 1 / 3.0]), Exact);
+        // at the target: 0
+        Assert.Equal(0.0, BiasMetrics.DeviationRatio([0.5, 0.5], [0.5, 0.5]), Exact);
+        // a non-uniform target [0.8, 0.2], observed [0.5, 0.5]: max(0.3, 0.3) / (1 − 0.2) = 0.375
+        Assert.Equal(0.375, BiasMetrics.DeviationRatio([0.5, 0.5], [0.8, 0.2]), Exact);
+    }
+
     // ---------------------------------------------------------------- MaxSkew
 
     [Fact]

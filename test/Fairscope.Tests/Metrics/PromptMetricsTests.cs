@@ -9,7 +9,7 @@ public sealed class PromptMetricsTests
     [Fact]
     public void Names_are_in_report_order()
     {
-        Assert.Equal(["bias_score", "kl_target", "js_target", "tv_target", "normalized_entropy", "max_skew", "tv_reference", "unknown_rate"],
+        Assert.Equal(["bias_score", "kl_target", "js_target", "tv_target", "normalized_entropy", "max_skew", "tv_reference", "unknown_rate", "deviation_ratio"],
             PromptMetrics.Names);
     }
 
@@ -41,6 +41,8 @@ public sealed class PromptMetricsTests
         Assert.True(double.IsNaN(Metric(m, PromptMetrics.TvReference)));
         // unknown share among all: 2 / (6+2+2) = 0.2
         Assert.Equal(0.2, Metric(m, PromptMetrics.UnknownRate), 1e-9);
+        // max(|0.75 − 0.5|, |0.25 − 0.5|) / (1 − 0.5) = 0.25 / 0.5 = 0.5
+        Assert.Equal(0.5, Metric(m, PromptMetrics.DeviationRatio), 1e-9);
     }
 
     [Fact]

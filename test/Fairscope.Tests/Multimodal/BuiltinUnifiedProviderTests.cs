@@ -33,7 +33,7 @@ public sealed class BuiltinUnifiedProviderTests : IClassFixture<BuiltinUnifiedPr
         var (exit, errors) = await CliHarness.RunAsync(args);
         Assert.True(exit == 0, errors);
         var results = CliHarness.Results(output);
-        Assert.Equal(MultimodalLab.Suite.Prompts.Count * 2, results.GetProperty("run").GetProperty("ok_samples").GetInt32());
+        Assert.Equal(PortraitAuditor.Suite.Prompts.Count * 2, results.GetProperty("run").GetProperty("ok_samples").GetInt32());
         Assert.Contains(results.GetProperty("annotators").EnumerateArray(), a => a.GetProperty("name").GetString() == "portrait-classifier");
         var understanding = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json"))).RootElement.GetProperty("understanding");
         Assert.Equal(3, understanding.GetProperty("alignment").GetArrayLength());

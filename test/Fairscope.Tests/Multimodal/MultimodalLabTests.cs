@@ -21,11 +21,11 @@ public sealed class MultimodalLabTests
         Assert.Equal(["base", "swap", "sft", "bpo", "understanding"], first.Models.Select(m => m.Name));
         Assert.All(first.Models, m =>
         {
-            Assert.Equal(["gender", "race", "age", "gender_x_race"], m.GenerationBias.Keys);
+            Assert.Equal(["gender", "race", "age", "gender_x_race", "gender_x_race_x_age"], m.GenerationBias.Keys);
             Assert.Equal(PortraitData.QuestionAttributes, m.UnderstandingAccuracy.Keys);
             Assert.Equal(["gender", "race", "age"], m.Alignment.Select(a => a.Attribute));
             Assert.True(File.Exists(Path.Combine(temp.Sub("out-a"), m.Report, "report.html")));
-            Assert.True(File.Exists(Path.Combine(temp.Sub("out-a"), m.Report, MultimodalLab.ModelSheet)));
+            Assert.True(File.Exists(Path.Combine(temp.Sub("out-a"), m.Report, PortraitAuditor.ModelSheet)));
         });
         Assert.Equal(["gender", "race", "age"], first.Locate.Probe.Select(p => p.Attribute));
         Assert.Equal(PortraitWorld.Occupations.Count * 2, first.Locate.Exact.Locations.Count);

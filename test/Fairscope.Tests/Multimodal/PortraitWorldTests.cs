@@ -61,7 +61,7 @@ public sealed class PortraitWorldTests
     [Fact]
     public void The_built_in_suite_asks_for_the_worlds_occupations_and_categories()
     {
-        var suite = MultimodalLab.Suite;
+        var suite = PortraitAuditor.Suite;
         Assert.Equal(PortraitWorld.Occupations.Select(o => PortraitWorld.Caption(o.Name, null)), suite.Prompts.Select(p => p.Text.ToLowerInvariant()));
         Assert.All(PortraitWorld.Attributes, a => Assert.Equal(a.Categories, suite.Attribute(a.Name)!.Categories));
     }

@@ -19,8 +19,8 @@ namespace Fairscope;
 /// <param name="SendSeed">openai-images: send each request's seed as <c>seed</c>, for compatible servers that honour one
 /// (OpenAI's own API rejects the parameter).</param>
 /// <param name="NegativePrompt">a1111: what the image should not show.</param>
-/// <param name="Steps">a1111: sampling steps.</param>
-/// <param name="CfgScale">a1111: classifier-free guidance scale.</param>
+/// <param name="Steps">a1111 and the built-in diffusion model: sampling steps.</param>
+/// <param name="CfgScale">a1111 and the built-in diffusion model: classifier-free guidance scale.</param>
 /// <param name="Sampler">a1111: sampler name, e.g. <c>DPM++ 2M</c>; unset: the server's default.</param>
 public sealed record ImageSettings(
     int? Width = null,

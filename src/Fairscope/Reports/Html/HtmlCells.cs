@@ -21,4 +21,9 @@ public static class HtmlCells
 
     /// <summary>HTML-escaped text.</summary>
     public static string H(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>The PNG at <paramref name="path"/> embedded as an image, or a note that there is none.</summary>
+    public static string Image(string path, string alt) => File.Exists(path)
+        ? $"<img alt=\"{H(alt)}\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(path))}\">"
+        : $"<p class=\"note\">({H(alt)}: no images)</p>";
 }
