@@ -206,6 +206,8 @@ public sealed class ClipTextModel : Module<Tensor, Tensor>
             }
             else if (name.EndsWith(".bias", StringComparison.Ordinal))
                 parameter.zero_();
+            else
+                parameter.fill_(1); // layer-norm gains: set, as TorchSharp may leave them uninitialised
         }
     }
 

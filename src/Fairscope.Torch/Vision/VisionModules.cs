@@ -13,11 +13,18 @@ internal static class VisionModules
     {
         using var generator = new Generator((ulong)seed);
         using var _ = no_grad();
-        // TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (found as NaN outputs): set them here.
-        foreach (var norm in module.modules().OfType<TorchSharp.Modules.GroupNorm>())
+        // TorchSharp 0.107's GroupNorm (and, as allocated here, LayerNorm) can leave its affine parameters uninitialised
+        // (found as NaN outputs that came and went between runs): set them here.
+        foreach (var norm in module.modules())
         {
-            norm.weight?.fill_(1);
-            norm.bias?.zero_();
+            var (weight, bias) = norm switch
+            {
+                TorchSharp.Modules.GroupNorm g => (g.weight, g.bias),
+                TorchSharp.Modules.LayerNorm l => (l.weight, l.bias),
+                _ => (null, null),
+            };
+            weight?.fill_(1);
+            bias?.zero_();
         }
         var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
         foreach (var (name, weight) in parameters)
