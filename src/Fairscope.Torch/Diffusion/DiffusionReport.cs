@@ -12,24 +12,15 @@ namespace Fairscope;
 public static class DiffusionReport
 {
     /// <summary>Writes both files into <paramref name="folder"/>; returns the HTML report's path.</summary>
-    public static async Task<string> WriteAsync(DiffusionResult result, string folder)
-    {
-        await ReportFile.WriteAsync(Path.Combine(folder, JsonReportWriter.FileName), w => w.WriteAsync(JsonSerializer.Serialize(result, JsonReportWriter.Options)));
-        var html = Path.Combine(folder, HtmlReportWriter.FileName);
-        await ReportFile.WriteAsync(html, w => w.WriteAsync(Render(result, folder)));
-        return html;
-    }
+    public static Task<string> WriteAsync(DiffusionResult result, string folder) => LaboratoryPage.WriteAsync(result, Render(result, folder), folder);
 
     /// <summary>The HTML document; images are read from <paramref name="folder"/> and embedded.</summary>
     public static string Render(DiffusionResult r, string folder)
     {
         var s = r.Settings;
         var b = new StringBuilder();
+        b.Append(LaboratoryPage.Head("Fairscope: closed-form debiasing of a diffusion model"));
         b.Append($"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fairscope: closed-form debiasing of a diffusion model</title>
-            <style>body{"{"}font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222{"}"}
-            table{"{"}border-collapse:collapse;margin:1em 0{"}"}td,th{"{"}border:1px solid #ccc;padding:3px 8px;text-align:right{"}"}
-            th:first-child,td:first-child{"{"}text-align:left{"}"}.note{"{"}color:#555{"}"}img{"{"}image-rendering:pixelated;max-width:100%{"}"}</style></head><body>
             <h1>Fairscope: closed-form intersectional debiasing of a text-to-image diffusion model</h1>
             <p class="note">After MIST (arXiv 2403.19738) and UCE (Gandikota et al. 2024), on a synthetic world of {PortraitWorld.Size}×{PortraitWorld.Size} portraits:
             a small latent diffusion model trained on skewed occupation portraits, edited in closed form (every attn2.to_k and attn2.to_v, through end-of-text

@@ -13,24 +13,15 @@ namespace Fairscope;
 public static class MultimodalReport
 {
     /// <summary>Writes both files into <paramref name="folder"/>; returns the HTML report's path.</summary>
-    public static async Task<string> WriteAsync(MultimodalResult result, string folder)
-    {
-        await ReportFile.WriteAsync(Path.Combine(folder, JsonReportWriter.FileName), w => w.WriteAsync(JsonSerializer.Serialize(result, JsonReportWriter.Options)));
-        var html = Path.Combine(folder, HtmlReportWriter.FileName);
-        await ReportFile.WriteAsync(html, w => w.WriteAsync(Render(result, folder)));
-        return html;
-    }
+    public static Task<string> WriteAsync(MultimodalResult result, string folder) => LaboratoryPage.WriteAsync(result, Render(result, folder), folder);
 
     /// <summary>The HTML document; images are read from <paramref name="folder"/> and embedded.</summary>
     public static string Render(MultimodalResult r, string folder)
     {
         var s = r.Settings;
         var b = new StringBuilder();
+        b.Append(LaboratoryPage.Head("Fairscope: unified multimodal model laboratory"));
         b.Append($"""
-            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fairscope: unified multimodal model laboratory</title>
-            <style>body{"{"}font:14px/1.45 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222{"}"}
-            table{"{"}border-collapse:collapse;margin:1em 0{"}"}td,th{"{"}border:1px solid #ccc;padding:3px 8px;text-align:right{"}"}
-            th:first-child,td:first-child{"{"}text-align:left{"}"}.note{"{"}color:#555{"}"}img{"{"}image-rendering:pixelated;max-width:100%{"}"}</style></head><body>
             <h1>Fairscope: a unified multimodal model that sees and draws</h1>
             <p class="note">After "On Fairness of Unified Multimodal Large Language Model for Image Generation" (arXiv 2502.03429), on a synthetic world of
             {PortraitWorld.Size}×{PortraitWorld.Size} portraits. Groups are <em>presented</em> attributes of drawn figures and <em>perceived</em> labels of
