@@ -73,13 +73,18 @@ internal static class EditCommand
                 classWeights = parse.GetValue(weights) is { } csv ? ReadWeights(csv, prompts) : Search(input, prompts, classes, options, parse.GetValue(seed), ct);
             }
 
-            using var scope = TorchSharp.torch.NewDisposeScope();
-            var spec = prompts.Embed(encoder, clip, classWeights, options.Lambda, options.PreserveScale);
             var target = dry ? null : paths.Output(outputPath!);
             CrossAttentionEditResult result;
             try
             {
-                result = await Task.Run(() => CrossAttentionEditor.Edit(paths.UNet, target ?? paths.UNet + ".dry-run", spec, dry), ct);
+                // Tensors and their dispose scope stay on the one thread that runs this: a scope held across an await
+                // would be disposed from another thread and take other work's tensors with it.
+                result = await Task.Run(() =>
+                {
+                    using var scope = TorchSharp.torch.NewDisposeScope();
+                    var spec = prompts.Embed(encoder, clip, classWeights, options.Lambda, options.PreserveScale);
+                    return CrossAttentionEditor.Edit(paths.UNet, target ?? paths.UNet + ".dry-run", spec, dry);
+                }, ct);
             }
             catch when (paths.IsDirectory && !dry)
             {

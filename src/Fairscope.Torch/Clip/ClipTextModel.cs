@@ -207,7 +207,7 @@ public sealed class ClipTextModel : Module<Tensor, Tensor>
             else if (name.EndsWith(".bias", StringComparison.Ordinal))
                 parameter.zero_();
             else
-                parameter.fill_(1); // layer-norm gains: set, as TorchSharp may leave them uninitialised
+                parameter.fill_(1); // layer-norm gains, set rather than left to the library (its GroupNorm leaves them uninitialised)
         }
     }
 

@@ -13,8 +13,8 @@ internal static class VisionModules
     {
         using var generator = new Generator((ulong)seed);
         using var _ = no_grad();
-        // TorchSharp 0.107's GroupNorm (and, as allocated here, LayerNorm) can leave its affine parameters uninitialised
-        // (found as NaN outputs that came and went between runs): set them here.
+        // TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised (seen as gains of 0, 1e-18 and NaN):
+        // set them here, and LayerNorm's too, so a model depends on nothing but its seed.
         foreach (var norm in module.modules())
         {
             var (weight, bias) = norm switch

@@ -8,7 +8,7 @@ public sealed class ImageAuditCliTests
 {
     [Theory]
     [InlineData("--provider openai-images", "--provider openai-images needs --model")]
-    [InlineData("--provider openai-images --model m --steps 10", "--steps applies to --provider a1111, not openai-images")]
+    [InlineData("--provider openai-images --model m --steps 10", "--steps applies to --provider a1111 or builtin-diffusion, not openai-images")]
     [InlineData("--provider a1111 --quality hd", "--quality applies to --provider openai-images, not a1111")]
     [InlineData("--provider openai --model m --size 512x512", "--size applies to --provider openai-images or a1111, not openai")]
     [InlineData("--provider replay --replay-images dir", "--replay-images applies to --provider replay-images, not replay")]

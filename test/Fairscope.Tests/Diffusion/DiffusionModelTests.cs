@@ -21,7 +21,7 @@ public sealed class DiffusionModelTests
         Assert.Equal([32L, 16L], parameters["mid_block.attentions.0.transformer_blocks.0.attn2.to_v.weight"].shape);
         Assert.True(parameters.ContainsKey("up_blocks.1.resnets.1.conv_shortcut.weight"));
         Assert.All(parameters.Values, p => Assert.True(p.isfinite().all().item<bool>()));
-        // TorchSharp can leave GroupNorm's and LayerNorm's affine parameters uninitialised; the U-Net sets them to 1 and 0.
+        // TorchSharp leaves GroupNorm's affine parameters uninitialised; the U-Net sets every norm's to 1 and 0.
         var norms = parameters.Where(p => p.Key.Contains("norm", StringComparison.Ordinal) && p.Key.EndsWith(".weight", StringComparison.Ordinal)).ToList();
         Assert.Equal(2 * 8 + 4 * 7 + 1, norms.Count); // 8 ResNets × 2 GroupNorms, 7 transformers × (3 LayerNorms + 1 GroupNorm), conv_norm_out
         Assert.All(norms, p => Assert.True(p.Value.eq(1).all().item<bool>(), p.Key));

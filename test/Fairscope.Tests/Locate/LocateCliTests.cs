@@ -98,7 +98,7 @@ public sealed class LocateCliTests
         await Fails(LocateFiles.Npy(temp.Sub("big.npy"), ">f4", [20, 3], LocateFiles.Float32(Features)), labels, "dtype '>f4' is big-endian");
         await Fails(LocateFiles.Npy(temp.Sub("u1.npy"), "|u1", [20, 3], new byte[60]), labels, "dtype '|u1' is not supported");
         await Fails(LocateFiles.Npy(temp.Sub("flat.npy"), "<f4", [60], LocateFiles.Float32(Features)), labels, "has 1 dimension(s)");
-        await Fails(LocateFiles.Safetensors(temp.Sub("i.safetensors"), ("x", "I64", 8, Features)), labels, "has dtype 'I64'");
+        await Fails(LocateFiles.Safetensors(temp.Sub("i.safetensors"), ("x", "I64", 8, Features)), labels, "tensor 'x' is I64; features must be F32, F16, BF16 or F64");
         await Fails(temp.File("f.txt", "1 2 3"), labels, "unknown feature format '.txt'");
         var oneClass = temp.File("one.csv", "gender\n" + string.Concat(Enumerable.Repeat("female\n", 20)));
         await Fails(good, oneClass, "attribute 'gender' has only class 'female'");
