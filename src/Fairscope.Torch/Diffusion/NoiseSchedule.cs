@@ -47,7 +47,7 @@ public sealed class NoiseSchedule
         (1 - tensor(_alphaBar, ScalarType.Float32, device).index_select(0, timesteps.to(device))).sqrt().view(-1, 1, 1, 1);
 
     /// <summary>The <paramref name="steps"/> timesteps DDIM visits, from noisiest to cleanest: diffusers' "leading"
-    /// spacing with Stable Diffusion's offset of 1 (t = k·1000/steps + 1).</summary>
+    /// spacing with Stable Diffusion's offset of 1 (t = k·1000/steps + 1; a t past 999 is dropped, so 1,000 steps visit 999).</summary>
     public static int[] DdimTimesteps(int steps)
     {
         if (steps is < 1 or > TrainSteps) throw new FairscopeException($"sampling steps must be between 1 and {TrainSteps}, not {steps}");
