@@ -75,28 +75,13 @@ public sealed record ClipTextConfig(
     /// <c>hidden_act</c> to <c>quick_gelu</c>, transformers' own defaults.</summary>
     public static ClipTextConfig FromJson(string json, string source)
     {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(json) as JsonObject ?? throw Invalid(source, "the file is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw Invalid(source, $"not valid JSON ({e.Message})");
-        }
         // A full CLIPConfig (text and vision towers) nests the text tower's keys under text_config.
-        if (root["text_config"] is JsonObject text) root = text;
-
-        double epsilon = root["layer_norm_eps"] is { } eps
-            ? eps.GetValueKind() == JsonValueKind.Number ? eps.GetValue<double>() : throw Invalid(source, $"'layer_norm_eps' must be a number, got {eps.ToJsonString()}")
-            : 1e-5;
-        string activation = root["hidden_act"] is { } act
-            ? act.GetValueKind() == JsonValueKind.String ? act.GetValue<string>() : throw Invalid(source, $"'hidden_act' must be a string, got {act.ToJsonString()}")
-            : QuickGelu;
-        var config = new ClipTextConfig(Integer(root, "vocab_size", source), Integer(root, "hidden_size", source),
-            Integer(root, "num_hidden_layers", source), Integer(root, "num_attention_heads", source),
-            Integer(root, "max_position_embeddings", source), Integer(root, "intermediate_size", source), epsilon, activation);
-        return config.Problem() is { } problem ? throw Invalid(source, problem) : config;
+        var config = ConfigJson.Parse(json, source, "CLIP text").Within("text_config");
+        double epsilon = config.Root["layer_norm_eps"] is { } eps ? config.Number(eps, "layer_norm_eps") : 1e-5;
+        string activation = config.OptionalString("hidden_act") ?? QuickGelu;
+        var result = new ClipTextConfig(config.Integer("vocab_size"), config.Integer("hidden_size"), config.Integer("num_hidden_layers"),
+            config.Integer("num_attention_heads"), config.Integer("max_position_embeddings"), config.Integer("intermediate_size"), epsilon, activation);
+        return result.Problem() is { } problem ? throw config.Invalid(problem) : result;
     }
 
     /// <summary>Reads the <c>config.json</c> at <paramref name="path"/>.</summary>
@@ -140,14 +125,4 @@ public sealed record ClipTextConfig(
             ? throw new FairscopeException($"{path}: the CLIP text encoder's shape read from its weights is invalid: {problem}")
             : config;
     }
-
-    private static int Integer(JsonObject root, string name, string source)
-    {
-        if (root[name] is not { } node) throw Invalid(source, $"'{name}' is missing");
-        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue(out int value))
-            throw Invalid(source, $"'{name}' must be an integer, got {node.ToJsonString()}");
-        return value;
-    }
-
-    private static FairscopeException Invalid(string source, string what) => new($"{source}: invalid CLIP text config: {what}");
 }

@@ -70,40 +70,31 @@ public sealed record GptConfig(int VocabSize, int ContextLength, int Layers, int
     /// <c>n_ctx</c> stands in for a missing <c>n_positions</c>; <c>resid_pdrop</c> gives the dropout.</summary>
     public static GptConfig FromJson(string json, string source)
     {
-        JsonObject root;
-        try
-        {
-            root = JsonNode.Parse(json) as JsonObject ?? throw Invalid(source, "the file is not a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw Invalid(source, $"not valid JSON ({e.Message})");
-        }
-
-        string? modelType = OptionalString(root, "model_type", source);
+        var config = ConfigJson.Parse(json, source, "GPT");
+        var root = config.Root;
+        string? modelType = config.OptionalString("model_type");
         if (modelType is not null && modelType != ModelType)
-            throw Invalid(source, $"model_type '{modelType}' is not supported; the built-in GPT reads only '{ModelType}'");
-        string? activation = OptionalString(root, "activation_function", source);
+            throw config.Invalid($"model_type '{modelType}' is not supported; the built-in GPT reads only '{ModelType}'");
+        string? activation = config.OptionalString("activation_function");
         if (activation is not null && activation is not ("gelu_new" or "gelu_pytorch_tanh"))
-            throw Invalid(source, $"activation_function '{activation}' is not supported; GPT-2 uses 'gelu_new' (GELU, tanh approximation)");
-        if (root["layer_norm_epsilon"] is { } epsilon && Math.Abs(Number(epsilon, "layer_norm_epsilon", source) - LayerNormEpsilon) > 1e-12)
-            throw Invalid(source, $"layer_norm_epsilon {epsilon.ToJsonString()} is not supported; GPT-2 uses 1e-05");
+            throw config.Invalid($"activation_function '{activation}' is not supported; GPT-2 uses 'gelu_new' (GELU, tanh approximation)");
+        if (root["layer_norm_epsilon"] is { } epsilon && Math.Abs(config.Number(epsilon, "layer_norm_epsilon") - LayerNormEpsilon) > 1e-12)
+            throw config.Invalid($"layer_norm_epsilon {epsilon.ToJsonString()} is not supported; GPT-2 uses 1e-05");
         if (root["tie_word_embeddings"] is { } tie && tie.GetValueKind() == JsonValueKind.False)
-            throw Invalid(source, "tie_word_embeddings is false; the built-in GPT always ties its output head to wte");
+            throw config.Invalid("tie_word_embeddings is false; the built-in GPT always ties its output head to wte");
 
-        int contextLength = root.ContainsKey("n_positions") ? Integer(root, "n_positions", source)
-            : root.ContainsKey("n_ctx") ? Integer(root, "n_ctx", source)
-            : throw Invalid(source, "'n_positions' (or 'n_ctx') is missing");
-        float dropout = root["resid_pdrop"] is { } p ? (float)Number(p, "resid_pdrop", source) : 0f;
+        int contextLength = root.ContainsKey("n_positions") ? config.Integer("n_positions")
+            : root.ContainsKey("n_ctx") ? config.Integer("n_ctx")
+            : throw config.Invalid("'n_positions' (or 'n_ctx') is missing");
+        float dropout = root["resid_pdrop"] is { } p ? (float)config.Number(p, "resid_pdrop") : 0f;
         bool bias = root["bias"] is not { } b || b.GetValueKind() switch
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw Invalid(source, $"'bias' must be true or false, got {b.ToJsonString()}"),
+            _ => throw config.Invalid($"'bias' must be true or false, got {b.ToJsonString()}"),
         };
-        var config = new GptConfig(Integer(root, "vocab_size", source), contextLength, Integer(root, "n_layer", source),
-            Integer(root, "n_head", source), Integer(root, "n_embd", source), dropout, bias);
-        return config.Problem() is { } problem ? throw Invalid(source, problem) : config;
+        var result = new GptConfig(config.Integer("vocab_size"), contextLength, config.Integer("n_layer"), config.Integer("n_head"), config.Integer("n_embd"), dropout, bias);
+        return result.Problem() is { } problem ? throw config.Invalid(problem) : result;
     }
 
     /// <summary>Reads the <c>config.json</c> at <paramref name="path"/>.</summary>
@@ -115,25 +106,4 @@ public sealed record GptConfig(int VocabSize, int ContextLength, int Layers, int
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/>.</summary>
     public void Save(string path) => File.WriteAllText(path, ToJson());
-
-    private static int Integer(JsonObject root, string name, string source)
-    {
-        if (root[name] is not { } node) throw Invalid(source, $"'{name}' is missing");
-        if (node.GetValueKind() != JsonValueKind.Number || !node.AsValue().TryGetValue(out int value))
-            throw Invalid(source, $"'{name}' must be an integer, got {node.ToJsonString()}");
-        return value;
-    }
-
-    private static double Number(JsonNode node, string name, string source) =>
-        node.GetValueKind() == JsonValueKind.Number ? node.GetValue<double>()
-            : throw Invalid(source, $"'{name}' must be a number, got {node.ToJsonString()}");
-
-    private static string? OptionalString(JsonObject root, string name, string source) => root[name] switch
-    {
-        null => null,
-        var node when node.GetValueKind() == JsonValueKind.String => node.GetValue<string>(),
-        var node => throw Invalid(source, $"'{name}' must be a string, got {node.ToJsonString()}"),
-    };
-
-    private static FairscopeException Invalid(string source, string what) => new($"{source}: invalid GPT config: {what}");
 }
